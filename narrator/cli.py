@@ -1,0 +1,90 @@
+"""The command line: the only place that prints and chooses exit codes.
+
+Exit codes: 0 success; 1 the figures have errors (check, strict render);
+2 an input cannot be read or validated, or the command line is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from narrator.decisions import StyleOptionError
+from narrator.figures import FiguresError, json_schema
+from narrator.phrasebank import PhrasebankError
+from narrator.rules import RuleError
+
+EXIT_OK, EXIT_ERRORS, EXIT_INVALID = 0, 1, 2
+#: Errors that are the input's fault: reported in one message, never a traceback.
+INPUT_ERRORS = (FiguresError, PhrasebankError, RuleError, StyleOptionError)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="narrator",
+        description="Write the explanatory text of departmental final-accounts reports.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    render = sub.add_parser("render", help="render a report from a figures file")
+    render.add_argument("file", help="figures file (YAML or JSON)")
+    render.add_argument("--lang", choices=("zh", "en", "both"), default="zh")
+    render.add_argument("--format", default="text", choices=("text",))
+    render.add_argument(
+        "--profile", help="phrasebank profile (default: the file's, or zhejiang-2019)"
+    )
+    render.add_argument(
+        "--phrasebank",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="an extra phrasebank layer (repeatable)",
+    )
+    render.add_argument(
+        "--style",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a style option (repeatable)",
+    )
+
+    sub.add_parser("schema", help="print the JSON Schema of a figures file")
+    return parser
+
+
+def _style(pairs: Sequence[str]) -> dict[str, str]:
+    style: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise StyleOptionError(f"--style {pair!r}: expected NAME=VALUE")
+        style[name.strip()] = value.strip()
+    return style
+
+
+def _render(args: argparse.Namespace) -> int:
+    from narrator.report import load
+
+    report = load(
+        args.file, profile=args.profile, phrasebanks=args.phrasebank, style=_style(args.style)
+    )
+    sys.stdout.write(report.render(lang=args.lang, format=args.format))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "schema":
+            sys.stdout.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
+            return EXIT_OK
+        return _render(args)
+    except INPUT_ERRORS as exc:
+        print(f"narrator: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

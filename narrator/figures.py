@@ -1,0 +1,590 @@
+"""The figures model: one unit's final-accounts figures for one year, exactly.
+
+The model mirrors the published tables (公开01–09表) including their totals, so
+that the checker can verify them. Amounts are :class:`decimal.Decimal` in 万元;
+a file may give them in 元 (``amount_unit: 元``) and they are converted exactly.
+A float never becomes a figure: YAML and JSON numbers are read as Decimal, and
+a Python ``float`` passed in a mapping is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+#: One fen in 万元: the finest amount a figure may carry.
+FEN_IN_WAN = Decimal("0.000001")
+#: 元 per 万元.
+YUAN_PER_WAN = Decimal(10000)
+
+AmountUnit = Literal["万元", "元"]
+
+
+class FiguresError(ValueError):
+    """The figures cannot be read or are invalid; ``problems`` lists (path, message)."""
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = [f"{source}: invalid figures"] + [
+            f"  {path or '<root>'}: {message}" for path, message in problems
+        ]
+        super().__init__("\n".join(lines))
+
+
+# -- scalar types -------------------------------------------------------------
+
+
+def _to_decimal(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true/false")
+    if isinstance(value, float):
+        raise ValueError(f"must be given exactly (as text or Decimal), not as the float {value!r}")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, str):
+        text = value.strip().replace(",", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"must be a number, got {value!r}") from None
+    else:
+        raise ValueError(f"must be a number, got {type(value).__name__}")
+    if not number.is_finite():
+        raise ValueError(f"must be a finite number, got {value!r}")
+    return number
+
+
+def _amount(value: Any, info: ValidationInfo) -> Decimal:
+    number = _to_decimal(value)
+    if number < 0:
+        raise ValueError(f"must not be negative, got {number}")
+    unit = (info.context or {}).get("amount_unit", "万元")
+    if unit == "元":
+        if number != number.quantize(Decimal("0.01")):
+            raise ValueError(f"is finer than one fen: {number} 元")
+        return number / YUAN_PER_WAN
+    if number != number.quantize(FEN_IN_WAN):
+        raise ValueError(f"is finer than one fen: {number} 万元")
+    return number
+
+
+def _count(value: Any) -> int:
+    number = _to_decimal(value)
+    if number != number.to_integral_value():
+        raise ValueError(f"must be a whole number, got {number}")
+    if number < 0:
+        raise ValueError(f"must not be negative, got {number}")
+    return int(number)
+
+
+def _score(value: Any) -> Decimal:
+    number = _to_decimal(value)
+    if not 0 <= number <= 100:
+        raise ValueError(f"must be between 0 and 100, got {number}")
+    return number
+
+
+def _text(value: Any) -> Any:
+    # A bare string is the Chinese text; its English is then missing.
+    return {"zh": value} if isinstance(value, str) else value
+
+
+#: An amount in 万元, non-negative, at most fen precision.
+Amount = Annotated[Decimal, BeforeValidator(_amount)]
+#: A whole non-negative number of things (groups, vehicles, projects...).
+Count = Annotated[int, BeforeValidator(_count)]
+Score = Annotated[Decimal, BeforeValidator(_score)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Text(_Model):
+    """Free text in both languages; ``en`` may be missing (the report then marks it)."""
+
+    zh: str = Field(min_length=1)
+    en: str | None = None
+
+
+BiText = Annotated[Text, BeforeValidator(_text)]
+
+
+# -- unit identity ------------------------------------------------------------
+
+
+class Establishment(_Model):
+    """When and why the unit was established."""
+
+    year: int = Field(ge=1949, le=2100)
+    #: A cause key known to the phrasebanks (e.g. ``institutional_reform``) or free text.
+    cause: str | Text | None = None
+
+
+class Unit(_Model):
+    """Who reports: the unit's names and facts that reasons may cite."""
+
+    name: BiText
+    year: int = Field(ge=1949, le=2100, description="The report year (决算年度).")
+    established: Establishment | None = None
+    supplementary_budget_month: int | None = Field(
+        default=None,
+        ge=1,
+        le=12,
+        description="Month in which the supplementary budget (追加预算) was made.",
+    )
+    duties: BiText | None = Field(default=None, description="一、概况（一）部门职责.")
+    organisation: BiText | None = Field(default=None, description="一、概况（二）机构设置.")
+
+    @property
+    def new_this_year(self) -> bool:
+        return self.established is not None and self.established.year == self.year
+
+
+# -- the tables -------------------------------------------------------------
+
+
+class FiscalIncome(_Model):
+    """财政拨款收入 by budget."""
+
+    general: Amount = Field(description="一般公共预算财政拨款.")
+    fund: Amount = Field(default=Decimal(0), description="政府性基金预算财政拨款.")
+    state_capital: Amount = Field(default=Decimal(0), description="国有资本经营预算财政拨款.")
+    total: Amount = Field(description="财政拨款收入合计.")
+
+
+class Income(_Model):
+    """收入决算表 and the income side of 收入支出决算总表."""
+
+    fiscal: FiscalIncome
+    higher_level_grants: Amount = Field(default=Decimal(0), description="上级补助收入.")
+    operations: Amount = Field(default=Decimal(0), description="事业收入.")
+    business: Amount = Field(default=Decimal(0), description="经营收入.")
+    from_subsidiaries: Amount = Field(default=Decimal(0), description="附属单位上缴收入.")
+    other: Amount = Field(default=Decimal(0), description="其他收入.")
+    total: Amount = Field(description="本年收入合计.")
+    non_fiscal_balance_used: Amount = Field(
+        default=Decimal(0), description="使用非财政拨款结余（用事业基金弥补收支差额）."
+    )
+    carried_forward: Amount = Field(default=Decimal(0), description="年初结转和结余.")
+    grand_total: Amount = Field(description="收入总计.")
+
+
+class Expenditure(_Model):
+    """支出决算表 and the expenditure side of 收入支出决算总表."""
+
+    basic: Amount = Field(description="基本支出.")
+    project: Amount = Field(description="项目支出.")
+    to_higher_level: Amount = Field(default=Decimal(0), description="上缴上级支出.")
+    business: Amount = Field(default=Decimal(0), description="经营支出.")
+    to_subsidiaries: Amount = Field(default=Decimal(0), description="对附属单位补助支出.")
+    total: Amount = Field(description="本年支出合计.")
+    balance_distribution: Amount = Field(default=Decimal(0), description="结余分配.")
+    carried_over: Amount = Field(default=Decimal(0), description="年末结转和结余.")
+    grand_total: Amount = Field(description="支出总计.")
+
+
+class FiscalTotals(_Model):
+    """财政拨款收入支出决算总表: the totals the (四) paragraph speaks of."""
+
+    carried_forward: Amount = Field(default=Decimal(0), description="年初财政拨款结转和结余.")
+    expenditure: Amount = Field(description="财政拨款支出合计.")
+    carried_over: Amount = Field(default=Decimal(0), description="年末财政拨款结转和结余.")
+    grand_total: Amount = Field(description="财政拨款收、支总计.")
+
+
+class Item(_Model):
+    """A 款 or 项 line under a functional class, with its budget and what it pays for."""
+
+    code: str = Field(pattern=r"^\d{5}(\d{2})?$", description="5-digit 款 or 7-digit 项 code.")
+    name: BiText | None = Field(default=None, description="Defaults to the catalog name.")
+    initial_budget: Amount | None = Field(default=None, description="年初预算.")
+    amount: Amount = Field(description="支出决算.")
+    used_for: BiText | None = Field(default=None, description="主要用于….")
+    reason: BiText | None = Field(default=None, description="Reason for a deviation from budget.")
+
+
+class FunctionalClass(_Model):
+    """A 类 of the functional classification with its 款/项 items."""
+
+    code: str = Field(pattern=r"^\d{3}$")
+    amount: Amount
+    items: tuple[Item, ...] = ()
+
+
+class EconomicLine(_Model):
+    """What personnel or public expenses mainly cover: catalog codes or free text."""
+
+    amount: Amount
+    covers: tuple[str | Text, ...] = Field(
+        default=(), description="Economic-classification codes (e.g. 30101) or text."
+    )
+
+
+class BasicExpenditure(_Model):
+    """一般公共预算财政拨款基本支出决算表."""
+
+    total: Amount
+    personnel: EconomicLine = Field(description="人员经费.")
+    public: EconomicLine = Field(description="公用经费.")
+
+
+class BudgetExpenditure(_Model):
+    """Expenditure of one budget (general public or government fund) by class."""
+
+    total: Amount
+    initial_budget: Amount = Field(description="年初预算.")
+    adjusted_budget: Amount | None = Field(default=None, description="调整预算.")
+    basic: Amount | None = None
+    project: Amount | None = None
+    classes: tuple[FunctionalClass, ...] = ()
+
+
+class Measure(_Model):
+    """An amount with its budget."""
+
+    budget: Amount
+    amount: Amount
+    used_for: BiText | None = Field(default=None, description="主要用于… (else the phrasebank's).")
+
+
+class Overseas(Measure):
+    """因公出国（境）费."""
+
+    groups: Count = Field(default=0, description="团组.")
+    person_trips: Count = Field(default=0, description="人次.")
+
+
+class Vehicles(Measure):
+    """公务用车购置及运行维护费."""
+
+    purchase: Amount = Field(default=Decimal(0), description="公务用车购置费.")
+    operation: Amount = Field(default=Decimal(0), description="公务用车运行维护费.")
+    purchased: Count = Field(default=0, description="Vehicles bought (辆).")
+    fleet: Count = Field(default=0, description="公务用车保有量 (辆).")
+
+
+class Receptions(_Model):
+    amount: Amount
+    batches: Count = 0
+    persons: Count = 0
+
+
+class Reception(Measure):
+    """公务接待费, domestic receptions with foreign guests apart."""
+
+    batches: Count = 0
+    persons: Count = 0
+    foreign: Receptions | None = None
+    domestic: Receptions | None = None
+
+
+class ThreePublic(_Model):
+    """财政拨款"三公"经费支出决算表."""
+
+    budget: Amount
+    amount: Amount
+    overseas: Overseas
+    vehicles: Vehicles
+    reception: Reception
+
+
+class Indicator(_Model):
+    """One row of the performance indicators (绩效指标)."""
+
+    level1: BiText
+    level2: BiText | None = None
+    level3: BiText | None = None
+    expected: BiText | None = None
+    actual: BiText | None = None
+    shortfall_reason: BiText | None = None
+
+
+class PerformanceTable(_Model):
+    """项目预算绩效目标完成情况表 of one project (kept as the unit filed it)."""
+
+    title: BiText | None = Field(default=None, description="Table title as the region names it.")
+    period: BiText | None = None
+    department: BiText | None = None
+    leader: BiText | None = None
+    contact: BiText | None = None
+    phone: str | None = None
+    start: str | None = None
+    planned_end: str | None = None
+    fiscal_budget: Amount | None = None
+    fiscal_received: Amount | None = None
+    spending_budget: Amount | None = None
+    spent: Amount | None = None
+    planned: BiText | None = None
+    achieved: BiText | None = None
+    deviation_reason: BiText | None = None
+    goal: BiText | None = None
+    goal_achieved: BiText | None = None
+    indicators: tuple[Indicator, ...] = ()
+
+
+class SelfEvaluation(_Model):
+    """One project's performance self-evaluation (项目绩效自评)."""
+
+    name: BiText
+    table_name: BiText | None = None
+    score: Score
+    conclusion: BiText
+    budget: Amount
+    executed: Amount
+    achievements: tuple[BiText, ...] = ()
+    problems: BiText | None = None
+    next_steps: BiText | None = None
+    table: PerformanceTable | None = None
+
+
+class Performance(_Model):
+    """部门预算绩效情况."""
+
+    level1_projects: Count = 0
+    level2_projects: Count = 0
+    evaluated_amount: Amount = Field(description="Funds covered by self-evaluation.")
+    evaluated_base: Amount | None = Field(
+        default=None,
+        description="一般公共预算项目支出总额 the coverage is a share of "
+        "(defaults to the general-public-budget project expenditure).",
+    )
+    departmental_projects: tuple[BiText, ...] = Field(
+        default=(), description="Projects named in the departmental evaluation sentence."
+    )
+    departmental_count: Count = 0
+    departmental_general: Amount = Decimal(0)
+    departmental_fund: Amount = Decimal(0)
+    commissioned_projects: tuple[BiText, ...] = ()
+    commissioned_by: BiText | None = None
+    assessment: BiText | None = Field(default=None, description="从评价情况来看….")
+    fiscal_pilot: bool = Field(default=False, description="财政开展的整体绩效评价试点.")
+    self_evaluations: tuple[SelfEvaluation, ...] = ()
+    fiscal_evaluations: tuple[int, ...] = Field(
+        default=(), description="Indexes into self_evaluations evaluated by the finance bureau."
+    )
+    departmental_results: tuple[int, ...] = Field(
+        default=(), description="Indexes into self_evaluations evaluated by the department."
+    )
+
+
+class OperatingCosts(_Model):
+    """机关运行经费."""
+
+    budget: Amount | None = None
+    amount: Amount
+
+
+class Procurement(_Model):
+    """政府采购支出."""
+
+    goods: Amount
+    works: Amount
+    services: Amount
+    total: Amount
+    sme: Amount = Field(default=Decimal(0), description="授予中小企业合同金额.")
+    small_micro: Amount = Field(default=Decimal(0), description="其中授予小微企业合同金额.")
+
+
+class VehicleFleet(_Model):
+    """车辆 by kind, as the assets paragraph lists them."""
+
+    senior_officials: Count = Field(default=0, description="副部（省）级及以上领导用车.")
+    principal_leaders: Count = Field(default=0, description="主要领导干部用车.")
+    confidential: Count = Field(default=0, description="机要通信用车.")
+    emergency: Count = Field(default=0, description="应急保障用车.")
+    law_enforcement: Count = Field(default=0, description="执法执勤用车.")
+    special_technical: Count = Field(default=0, description="特种专业技术用车.")
+    retired_cadres: Count = Field(default=0, description="离退休干部用车.")
+    other: Count = Field(default=0, description="其他用车.")
+    other_use: BiText | None = Field(default=None, description="What the other vehicles are.")
+
+
+class Assets(_Model):
+    """国有资产占有使用情况."""
+
+    vehicles: VehicleFleet = VehicleFleet()
+    total_vehicles: Count
+    general_equipment: Count = Field(default=0, description="单价50万元以上通用设备 台（套）.")
+    special_equipment: Count = Field(default=0, description="单价100万元以上专用设备 台（套）.")
+
+
+class ThreePublicPrior(_Model):
+    overseas: Amount = Decimal(0)
+    vehicles: Amount = Decimal(0)
+    reception: Amount = Decimal(0)
+    total: Amount = Decimal(0)
+
+
+class PriorYear(_Model):
+    """Last year's figures that this year's sentences compare against."""
+
+    grand_total: Amount = Field(description="上年收、支总计.")
+    fiscal_grand_total: Amount = Field(description="上年财政拨款收、支总计.")
+    general_expenditure: Amount = Field(description="上年一般公共预算财政拨款支出.")
+    fund_expenditure: Amount = Field(default=Decimal(0))
+    three_public: ThreePublicPrior = ThreePublicPrior()
+    operating_costs: Amount | None = None
+
+
+class Figures(_Model):
+    """All figures of one unit for one year."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra={"title": "Figures"})
+
+    profile: str | None = Field(default=None, description="Phrasebank profile to render with.")
+    amount_unit: AmountUnit = Field(default="万元", description="Unit of every amount in the file.")
+    style: dict[str, str] = Field(default_factory=dict, description="Style options (see README).")
+    unit: Unit
+    income: Income
+    expenditure: Expenditure
+    fiscal: FiscalTotals
+    general_budget: BudgetExpenditure
+    basic: BasicExpenditure
+    fund_budget: BudgetExpenditure
+    three_public: ThreePublic
+    performance: Performance | None = None
+    operating_costs: OperatingCosts | None = None
+    procurement: Procurement | None = None
+    assets: Assets | None = None
+    prior_year: PriorYear | None = Field(
+        default=None, description="Omitted when there are no prior-year figures (a new unit)."
+    )
+    reasons: dict[str, BiText] = Field(
+        default_factory=dict, description="User-given reasons by sentence key."
+    )
+
+    @field_validator("style")
+    @classmethod
+    def _style_values_are_words(cls, value: dict[str, str]) -> dict[str, str]:
+        return {str(k): str(v) for k, v in value.items()}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reject_non_mapping(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            raise ValueError(f"a figures file must be a mapping, got {type(data).__name__}")
+        return data
+
+
+# -- loading ------------------------------------------------------------------
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """SafeLoader that reads every YAML float as the Decimal of its own text."""
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    text = loader.construct_scalar(node)
+    try:
+        number = Decimal(str(text).replace("_", ""))
+    except InvalidOperation:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"not a number: {text!r}", node.start_mark
+        ) from None
+    if not number.is_finite():
+        raise yaml.constructor.ConstructorError(
+            None, None, f"not a finite number: {text!r}", node.start_mark
+        )
+    return number
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+def parse_text(text: str, *, source: str = "<text>", suffix: str = ".yaml") -> Any:
+    """Parse YAML or JSON text with every number exact.
+
+    >>> parse_text("total: 76.30")
+    {'total': Decimal('76.30')}
+    >>> parse_text('{"total": 214.96}', suffix=".json")
+    {'total': Decimal('214.96')}
+    """
+    try:
+        if suffix.lower() == ".json":
+            return json.loads(text, parse_float=Decimal)
+        return yaml.load(text, Loader=_DecimalLoader)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        raise FiguresError(
+            source, [("", f"not valid {suffix.lstrip('.').upper()}: {exc}")]
+        ) from exc
+
+
+def read_file(path: str | Path) -> Any:
+    """Read a figures file (YAML or JSON) into plain data with exact numbers."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FiguresError(str(path), [("", f"cannot be read: {exc}")]) from exc
+    if not text.strip():
+        raise FiguresError(str(path), [("", "the file is empty")])
+    suffix = ".json" if path.suffix.lower() == ".json" else ".yaml"
+    return parse_text(text, source=str(path), suffix=suffix)
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        elif part.startswith("function-") or part in {"str", "Text", "is-instance[Text]"}:
+            continue
+        else:
+            parts.append(("." if parts else "") + part)
+    return "".join(parts)
+
+
+def _message(error: Any) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "is required but missing"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def validate(data: Any, *, source: str = "<mapping>") -> Figures:
+    """Validate plain data into :class:`Figures`, or raise :class:`FiguresError`."""
+    if not isinstance(data, Mapping):
+        kind = "empty" if data is None else type(data).__name__
+        raise FiguresError(source, [("", f"a figures file must be a mapping, got {kind}")])
+    unit = data.get("amount_unit", "万元")
+    try:
+        return Figures.model_validate(data, context={"amount_unit": unit})
+    except ValidationError as exc:
+        problems: dict[tuple[str, str], None] = {}
+        for error in exc.errors():
+            problems[(_path(error["loc"]), _message(error))] = None
+        raise FiguresError(source, list(problems)) from None
+
+
+def load_figures(source: str | Path | Mapping[str, Any]) -> Figures:
+    """Load figures from a YAML/JSON path or a mapping."""
+    if isinstance(source, Mapping):
+        return validate(source)
+    return validate(read_file(source), source=str(source))
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a figures file."""
+    return Figures.model_json_schema()

@@ -1,0 +1,39 @@
+"""Plain text: headings, paragraphs and tab-separated tables, one blank line apart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from narrator.document import Block, Document, Heading, Paragraph, Table, pair
+
+
+def block_lines(block: Block) -> Iterator[str]:
+    if isinstance(block, Heading):
+        yield f"{block.number}{block.text}"
+    elif isinstance(block, Paragraph):
+        yield block.text
+    elif isinstance(block, Table):
+        yield block.title
+        if block.unit_note:
+            yield block.unit_note
+        if block.header:
+            yield "\t".join(block.header)
+        for row in block.rows:
+            yield "\t".join(row).rstrip("\t")
+
+
+def generate(documents: Sequence[Document]) -> Iterator[str]:
+    """Yield the text blocks; two documents are interleaved block by block."""
+    if len(documents) == 2:
+        for first, second in pair(documents[0], documents[1]):
+            for block in (first, second):
+                if block is not None:
+                    yield "\n".join(block_lines(block))
+        return
+    for document in documents:
+        for block in document.blocks:
+            yield "\n".join(block_lines(block))
+
+
+def write(documents: Sequence[Document]) -> str:
+    return "\n\n".join(generate(documents)) + "\n"

@@ -1,0 +1,160 @@
+"""Numbers as text: amounts, percentages, counts, number words and lists.
+
+What a language writes is data (its phrasebank's ``style.yaml``); this module
+only applies it. Decimal patterns are Babel's, parsed once; number words come
+from num2words or cn2an, lists from Babel's CLDR list patterns. Values arrive
+already rounded (see :mod:`narrator.derive`), so nothing here rounds except
+amounts, which are quantized half-up to the style's ``places`` exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from babel import Locale
+from babel.lists import format_list
+from babel.numbers import NumberPattern, parse_pattern
+
+from narrator.derive import round_half_up
+
+
+class StyleError(ValueError):
+    """A phrasebank's number style is malformed."""
+
+
+@lru_cache(maxsize=64)
+def _pattern(text: str) -> NumberPattern:
+    return parse_pattern(text)
+
+
+@lru_cache(maxsize=16)
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+def _cn_words(number: int) -> str:
+    import cn2an  # imported when first used: it is slow to import
+
+    return str(cn2an.an2cn(number))
+
+
+def _en_words(number: int, lang: str = "en") -> str:
+    from num2words import num2words  # imported when first used
+
+    return str(num2words(number, lang=lang))
+
+
+#: Number-word engines a style may name.
+WORD_ENGINES: dict[str, Callable[[int], str]] = {"cn2an": _cn_words, "num2words": _en_words}
+
+
+class NumberFormatter:
+    """Formats numbers as one language writes them.
+
+    >>> zh = NumberFormatter({"locale": "zh_Hans_CN",
+    ...     "amount": {"formats": {"wan": {"pattern": "0.00", "template": "{value}万元"}},
+    ...                "default": "wan", "zero": "0万元"}})
+    >>> zh.amount(Decimal("76.3"))
+    '76.30万元'
+    >>> zh.amount(Decimal(0))
+    '0万元'
+    """
+
+    def __init__(self, style: Mapping[str, Any], options: Mapping[str, str] | None = None):
+        try:
+            self.locale = _locale(str(style["locale"]))
+            amount = style["amount"]
+            self._places = Decimal(str(amount.get("places", "0.01")))
+            self._amount_formats = {
+                name: (
+                    Decimal(str(spec.get("scale", "1"))),
+                    _pattern(str(spec["pattern"])),
+                    str(spec["template"]),
+                )
+                for name, spec in amount["formats"].items()
+            }
+            chosen = (options or {}).get("money", str(amount.get("default", "")))
+            self._amount_style = chosen
+            self._auto = amount.get("auto", {})
+            self._amount_zero = amount.get("zero")
+            pct = style.get("percent", {})
+            self._pct_pattern = _pattern(str(pct.get("pattern", "0.00")))
+            self._pct_template = str(pct.get("template", "{value}%"))
+            self._pct_zero = pct.get("zero")
+            self._list = style.get("list", {"babel": "standard"})
+            words = style.get("words", {})
+            self._words = WORD_ENGINES[str(words.get("engine", "num2words"))]
+            self._words_up_to = int(words.get("up_to", 0))
+            count_words = (options or {}).get("count_words", "small")
+            if count_words == "never":
+                self._words_up_to = 0
+            elif count_words == "always":
+                self._words_up_to = 10**12
+            self._count_template = str(style.get("count", "{n} {noun}"))
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise StyleError(f"malformed number style: missing or wrong {exc}") from exc
+        if self._amount_style not in self._amount_formats and self._amount_style != "auto":
+            known = ", ".join(sorted([*self._amount_formats, "auto"]))
+            raise StyleError(f"unknown money style {self._amount_style!r} (known: {known})")
+
+    # -- amounts ------------------------------------------------------------
+
+    def rounded(self, value: Decimal) -> Decimal:
+        """The amount as printed, in 万元: rounded half-up to the style's places."""
+        return round_half_up(value, self._places)
+
+    def amount(self, value: Decimal | int) -> str:
+        """An amount given in 万元, in this language's money style."""
+        if not isinstance(value, Decimal | int) or isinstance(value, bool):
+            raise TypeError(f"an amount must be a Decimal, got {type(value).__name__}")
+        shown = self.rounded(Decimal(value))
+        if shown == 0 and self._amount_zero is not None:
+            return str(self._amount_zero)
+        style = self._amount_style
+        if style == "auto":
+            threshold = Decimal(str(self._auto.get("threshold", "100")))
+            style = str(self._auto["above" if abs(shown) >= threshold else "below"])
+        scale, pattern, template = self._amount_formats[style]
+        return template.format(value=pattern.apply(shown * scale, self.locale))
+
+    # -- percentages --------------------------------------------------------
+
+    def percent(self, value: Decimal | int, *, trim_whole: bool = False) -> str:
+        """A percentage already rounded by :mod:`narrator.derive`.
+
+        ``trim_whole`` prints a whole percentage without decimals (100%, not 100.00%).
+        """
+        number = Decimal(value)
+        if number == 0 and self._pct_zero is not None:
+            return str(self._pct_zero)
+        pattern = self._pct_pattern
+        if trim_whole and number == number.to_integral_value():
+            pattern = _pattern("0")
+        return self._pct_template.format(value=pattern.apply(number, self.locale))
+
+    # -- counts and words ---------------------------------------------------
+
+    def words(self, number: int) -> str:
+        """``number`` in words (num2words or cn2an, as the style says)."""
+        return self._words(number)
+
+    def count(self, number: int, noun: Mapping[str, str] | str) -> str:
+        """``number`` with its noun in the right plural form (CLDR plural rules)."""
+        forms = {"other": noun} if isinstance(noun, str) else noun
+        form = forms.get(self.locale.plural_form(number)) or forms["other"]
+        shown = self.words(number) if 0 < number <= self._words_up_to else str(number)
+        return self._count_template.format(n=shown, noun=form).strip()
+
+    # -- lists --------------------------------------------------------------
+
+    def join(self, items: Sequence[str]) -> str:
+        """Join items as the style says: a fixed separator, or a Babel list pattern."""
+        items = [str(item) for item in items]
+        if not items:
+            return ""
+        if "join" in self._list:
+            return str(self._list["join"]).join(items)
+        return str(format_list(items, style=self._list["babel"], locale=self.locale))

@@ -1,0 +1,302 @@
+"""Phrasebanks: wording, terms, number styles, catalogs and rules, as layered data.
+
+A layer is a directory. The built-in layer ships with narrator; a profile may add
+its own layer, and users add theirs (``phrasebanks=[...]``). Later layers
+override earlier ones key by key. Files a layer may hold::
+
+    rules.yaml                  reason rules (see narrator.rules)
+    catalog.yaml                functional classification structure and lists
+    profiles/<name>.yaml        profiles: outline, style options, extra layers
+    <lang>/text.yaml            paragraph and sentence templates (Jinja2)
+    <lang>/reasons.yaml         reason phrases (Jinja2)
+    <lang>/terms.yaml           glossary terms, nouns, cause names
+    <lang>/style.yaml           number, list and numbering style
+    <lang>/catalog.yaml         functional class / item names and definitions
+    <lang>/economic.yaml        economic classification names
+
+Templates run in Jinja2's sandbox with StrictUndefined and are compiled once,
+on first use, per phrasebank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from narrator.rules import RuleSet
+
+#: Languages narrator renders.
+LANGUAGES = ("zh", "en")
+#: Files of a language folder that are merged key by key.
+LANGUAGE_FILES = ("text", "reasons", "terms", "style", "catalog", "economic")
+#: The profile used when neither the figures nor the caller names one.
+DEFAULT_PROFILE = "zhejiang-2019"
+
+
+class PhrasebankError(ValueError):
+    """A phrasebank file is missing, malformed, or a template does not compile."""
+
+
+def builtin_dir() -> Path:
+    """Where the built-in phrasebanks are: inside the wheel, or beside the source."""
+    here = Path(__file__).resolve().parent
+    shipped = here / "_phrasebanks"
+    return shipped if shipped.is_dir() else here.parent / "phrasebanks"
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise PhrasebankError(f"{path}: not valid YAML: {exc}") from exc
+    except OSError as exc:
+        raise PhrasebankError(f"{path}: cannot be read: {exc}") from exc
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    """Flatten nested text keys: ``{"a": {"b": "x"}}`` -> ``{"a.b": "x"}``.
+
+    >>> flatten({"totals": {"heading": "H", "body": "B"}})
+    {'totals.heading': 'H', 'totals.body': 'B'}
+    """
+    flat: dict[str, str] = {}
+    for key, value in data.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, full + "."))
+        elif value is not None:
+            flat[full] = str(value)
+    return flat
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A named outline plus style options over the layers."""
+
+    name: str
+    description: str
+    outline: tuple[Mapping[str, Any], ...]
+    style: Mapping[str, str]
+    lists: Mapping[str, str]
+    origin: Path
+
+
+def _cleanup(text: str, joiner: str) -> str:
+    # Templates are written across lines for legibility; the text is one line.
+    return joiner.join(part for part in (line.strip() for line in text.splitlines()) if part)
+
+
+class Language:
+    """One language of a phrasebank: merged data and compiled templates."""
+
+    def __init__(self, lang: str, data: Mapping[str, Any], origins: Mapping[str, str]) -> None:
+        self.lang = lang
+        self.text = flatten(data.get("text", {}))
+        self.reasons = flatten(data.get("reasons", {}))
+        self.terms: Mapping[str, Any] = data.get("terms", {})
+        self.style: Mapping[str, Any] = data.get("style", {})
+        catalog = data.get("catalog", {})
+        self.names: Mapping[str, str] = catalog.get("names", {})
+        self.names_2024: Mapping[str, str] = catalog.get("names_2024", {})
+        self.glossary_names: Mapping[str, str] = catalog.get("glossary_names", {})
+        self.definitions: Mapping[str, str] = catalog.get("definitions", {})
+        self.economic: Mapping[str, str] = data.get("economic", {}).get("names", {})
+        self.origins = origins
+        self.env = ImmutableSandboxedEnvironment(
+            undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
+        )
+        self._compiled: dict[str, Template] = {}
+
+    def has(self, key: str) -> bool:
+        return key in self.text
+
+    def template(self, key: str, *, table: str = "text") -> Template:
+        """The compiled template of a text (or reason) key."""
+        cache_key = f"{table}:{key}"
+        compiled = self._compiled.get(cache_key)
+        if compiled is None:
+            source = (self.text if table == "text" else self.reasons).get(key)
+            if source is None:
+                where = self.origins.get(table, self.lang)
+                raise PhrasebankError(f"{where}: no {table} key {key!r} for language {self.lang!r}")
+            try:
+                compiled = self.env.from_string(
+                    _cleanup(source, str(self.style.get("line_join", "")))
+                )
+            except TemplateSyntaxError as exc:
+                where = self.origins.get(table, self.lang)
+                raise PhrasebankError(
+                    f"{where}: {table} {key!r} line {exc.lineno}: {exc.message}"
+                ) from exc
+            self._compiled[cache_key] = compiled
+        return compiled
+
+    def compile_all(self) -> None:
+        """Compile every template now (phrasebank checks use this)."""
+        for key in self.text:
+            self.template(key)
+        for key in self.reasons:
+            self.template(key, table="reasons")
+
+    def term(self, path: str) -> Any:
+        node: Any = self.terms
+        for part in path.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                raise PhrasebankError(f"{self.lang}: no term {path!r}")
+            node = node[part]
+        return node
+
+
+class Phrasebank:
+    """The merged layers for one profile: languages, rules, catalog and outline."""
+
+    def __init__(self, layers: Sequence[Path], profile: Profile) -> None:
+        self.layers = tuple(layers)
+        self.profile = profile
+        self._lang_data: dict[str, dict[str, Any]] = {lang: {} for lang in LANGUAGES}
+        self._origins: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
+        self._catalog: dict[str, Any] = {}
+        rules = RuleSet()
+        for layer in self.layers:
+            catalog_file = layer / "catalog.yaml"
+            if catalog_file.is_file():
+                self._catalog = _merge(self._catalog, _read_yaml(catalog_file) or {})
+            rules_file = layer / "rules.yaml"
+            if rules_file.is_file():
+                data = _read_yaml(rules_file) or {}
+                entries = data.get("rules", []) if isinstance(data, Mapping) else None
+                if not isinstance(entries, list):
+                    raise PhrasebankError(f"{rules_file}: expected a 'rules:' list")
+                rules = rules.overlay(entries, str(rules_file))
+            for lang in LANGUAGES:
+                for name in LANGUAGE_FILES:
+                    path = layer / lang / f"{name}.yaml"
+                    if path.is_file():
+                        data = _read_yaml(path) or {}
+                        if not isinstance(data, Mapping):
+                            raise PhrasebankError(f"{path}: expected a mapping")
+                        current = self._lang_data[lang].get(name, {})
+                        self._lang_data[lang][name] = _merge(current, data)
+                        self._origins[lang][name] = str(path)
+        self.rules = rules
+        self._languages: dict[str, Language] = {}
+
+    def language(self, lang: str) -> Language:
+        if lang not in LANGUAGES:
+            raise PhrasebankError(f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
+        found = self._languages.get(lang)
+        if found is None:
+            found = Language(lang, self._lang_data[lang], self._origins[lang])
+            self._languages[lang] = found
+        return found
+
+    @cached_property
+    def class_lists(self) -> Mapping[str, Sequence[str]]:
+        lists: Mapping[str, Sequence[str]] = self._catalog.get("lists", {})
+        return lists
+
+    @cached_property
+    def codes(self) -> Mapping[str, Mapping[str, str]]:
+        codes: Mapping[str, Mapping[str, str]] = self._catalog.get("codes", {})
+        return codes
+
+    def class_list(self, which: str) -> Sequence[str]:
+        """The ordered 类 codes the profile lists for ``which`` (``general``/``fund``)."""
+        name = self.profile.lists.get(which)
+        if name is None:
+            return ()
+        if name not in self.class_lists:
+            raise PhrasebankError(f"profile {self.profile.name!r}: unknown class list {name!r}")
+        return self.class_lists[name]
+
+
+# -- finding layers and profiles ----------------------------------------------
+
+
+def _profile_files(layers: Iterable[Path]) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for layer in layers:
+        folder = layer / "profiles"
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.yaml")):
+                found[path.stem] = path
+    return found
+
+
+def available_profiles(extra: Sequence[str | Path] = ()) -> dict[str, Profile]:
+    """Every profile the built-in and ``extra`` layers define, by name."""
+    layers = [builtin_dir(), *(Path(p) for p in extra)]
+    return {name: _read_profile(name, path) for name, path in _profile_files(layers).items()}
+
+
+def _read_profile(name: str, path: Path) -> Profile:
+    data = _read_yaml(path) or {}
+    if not isinstance(data, Mapping):
+        raise PhrasebankError(f"{path}: expected a mapping")
+    outline = data.get("outline")
+    if not isinstance(outline, list):
+        raise PhrasebankError(f"{path}: expected an 'outline:' list")
+    return Profile(
+        name=name,
+        description=str(data.get("description", "")).strip(),
+        outline=tuple(outline),
+        style={str(k): str(v) for k, v in (data.get("style") or {}).items()},
+        lists={str(k): str(v) for k, v in (data.get("lists") or {}).items()},
+        origin=path,
+    )
+
+
+_CACHE: dict[tuple[str, tuple[str, ...]], Phrasebank] = {}
+
+
+def load_phrasebank(profile: str | None = None, extra: Sequence[str | Path] = ()) -> Phrasebank:
+    """The phrasebank for ``profile`` with ``extra`` layers on top (cached)."""
+    name = profile or DEFAULT_PROFILE
+    extra_layers = tuple(str(Path(p).resolve()) for p in extra)
+    key = (name, extra_layers)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    for layer in extra_layers:
+        if not Path(layer).is_dir():
+            raise PhrasebankError(f"phrasebank layer {layer!r} is not a directory")
+    base = builtin_dir()
+    profiles = _profile_files([base, *(Path(p) for p in extra_layers)])
+    if name not in profiles:
+        known = ", ".join(sorted(profiles))
+        raise PhrasebankError(f"unknown profile {name!r} (known: {known})")
+    path = profiles[name]
+    prof = _read_profile(name, path)
+    own = (_read_yaml(path) or {}).get("layers", [])
+    profile_layers = [path.parent / str(layer) for layer in own]
+    for own_layer in profile_layers:
+        if not own_layer.is_dir():
+            raise PhrasebankError(f"{path}: layer {str(own_layer)!r} is not a directory")
+    bank = Phrasebank([base, *profile_layers, *(Path(p) for p in extra_layers)], prof)
+    _CACHE[key] = bank
+    return bank
+
+
+def render_template(template: Template, context: Mapping[str, Any], where: str) -> str:
+    """Render with errors that say which template failed."""
+    try:
+        return template.render(context)
+    except TemplateError as exc:
+        raise PhrasebankError(f"{where}: {exc}") from exc

@@ -1,0 +1,336 @@
+"""Rendering: decisions + one language's phrasebank -> a :class:`Document`.
+
+Python here is language-neutral: it walks the profile's outline, hands the
+templates the decided facts and a set of formatting helpers, and collects
+headings, paragraphs and tables. Every word comes from the phrasebank.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from narrator.decisions import Facts, Sentence
+from narrator.derive import Change, Completion
+from narrator.document import Block, Document, Heading, Paragraph, Table
+from narrator.figures import Text
+from narrator.numbers import NumberFormatter
+from narrator.phrasebank import Language, Phrasebank, PhrasebankError, render_template
+
+_SPACES = re.compile(r"[ \t]{2,}")
+_SPACE_BEFORE_MARK = re.compile(r" +([,.;:!?)])")
+_SPACE_AFTER_OPEN = re.compile(r"([(]) +")
+
+
+def tidy(text: str) -> str:
+    """Collapse the spaces joined template lines leave (languages whose style asks).
+
+    >>> tidy("by RMB 2 million ,  mainly because ( see below ) .")
+    'by RMB 2 million, mainly because (see below).'
+    """
+    text = _SPACES.sub(" ", text)
+    text = _SPACE_BEFORE_MARK.sub(r"\1", text)
+    return _SPACE_AFTER_OPEN.sub(r"\1", text).strip()
+
+
+_OUTLINE_KEYS = {"heading", "paragraph", "table", "level", "when", "each", "as", "key"}
+
+
+class Renderer:
+    """Renders facts in one language."""
+
+    def __init__(self, bank: Phrasebank, lang: str, facts: Facts) -> None:
+        self.bank = bank
+        self.lang: Language = bank.language(lang)
+        self.facts = facts
+        self.numbers = NumberFormatter(self.lang.style, facts.style)
+        self._conditions: dict[str, Callable[..., Any]] = {}
+        self.context = self._base_context()
+
+    # -- helpers the templates call ------------------------------------------
+
+    def _base_context(self) -> dict[str, Any]:
+        f = self.facts.figures
+        n = self.numbers
+        context: dict[str, Any] = dict(self.facts.values)
+        context.update(
+            f=f,
+            style=self.facts.style,
+            terms=self.lang.terms,
+            year=f.unit.year,
+            prior_year=f.unit.year - 1,
+            unit_name=self.tr(f.unit.name, "unit.name"),
+            amount=n.amount,
+            pct=self.pct,
+            count=self.count,
+            words=n.words,
+            join=n.join,
+            tr=self.tr,
+            say=self.say,
+            reason=self.reason,
+            change=self.change,
+            completion=self.completion,
+            class_name=self.class_name,
+            item_name=self.item_name,
+            glossary_name=self.glossary_name,
+            definition=self.definition,
+            economic=self.economic,
+            ordinal=self.ordinal,
+            cause=self.cause,
+            unit=f.unit,
+            rate=self.rate,
+            share=self.share,
+            shown=self.shown,
+            listed=self.listed,
+            economic_list=self.economic_list,
+            terms_relation=self.relation,
+            used_for=self.used_for,
+            item_path=self.item_path,
+            budgeted=budgeted,
+            picked=picked,
+            glossary_entries=self.glossary_entries,
+        )
+        return context
+
+    def rate(self, value: Decimal | None) -> str:
+        """A growth or completion rate (trailing zeros trimmed when the style asks)."""
+        if value is None:
+            return self.pct(value)
+        return self.numbers.percent(value, trim_whole=self.facts.style["trim_rate_zeros"] == "yes")
+
+    def shown(self, value: Decimal | None) -> bool:
+        """Whether a share is printed: always, unless its whole is zero and the style omits it."""
+        return value is not None or self.facts.style["zero_whole_share"] == "zero_percent"
+
+    def share(self, value: Decimal | None) -> str:
+        """A share of a whole; a share of a zero whole only by the seed's convention."""
+        if value is None and self.facts.style["zero_whole_share"] == "zero_percent":
+            return self.numbers.percent(0)
+        return self.pct(value)
+
+    def listed(self, lines: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        """The lines a listing shows: all, or only those with an amount ("不涉及的不列")."""
+        if self.facts.style["list_zero_lines"] == "yes":
+            return list(lines)
+        return [line for line in lines if line["amount"]]
+
+    def economic_list(self, entries: Sequence[str | Text]) -> list[str]:
+        return [self.economic(entry) for entry in entries]
+
+    def relation(self, value: Completion) -> str:
+        return self._render(f"relation.{value.state}", {"d": value})
+
+    def used_for(self, part: str) -> str:
+        given = getattr(self.facts.figures.three_public, part).used_for
+        if given is not None:
+            return self.tr(given, f"three_public.{part}.used_for")
+        return self._render(f"three_public.used_for.{part}", {})
+
+    def item_path(self, code: str) -> str:
+        names = self.lang.names
+        cls = self.glossary_name(code[:3])
+        if len(code) == 3:
+            return self._render("catalog.class_path", {"cls": cls})
+        sec = self._catalog_name(code[:5], names)
+        if len(code) == 5:
+            return self._render("catalog.section_path", {"cls": cls, "sec": sec})
+        item = self._catalog_name(code, names)
+        return self._render("catalog.item_path", {"cls": cls, "sec": sec, "item": item})
+
+    def glossary_entries(self) -> list[dict[str, str]]:
+        """The fixed glossary entries, then one per 项 the figures report."""
+        entries = [dict(entry) for entry in self.lang.terms.get("glossary", ())]
+        for code in self.facts.values["glossary_items"]:
+            definition = self.definition(code)
+            if definition and code in self.lang.names:
+                entries.append({"term": self.item_path(code), "definition": definition})
+        return entries
+
+    def pct(self, value: Decimal | None) -> str:
+        if value is None:
+            raise PhrasebankError(
+                f"{self.lang.lang}: a template printed a ratio over zero; test it for none first"
+            )
+        return self.numbers.percent(value)
+
+    def count(self, number: int, noun: str) -> str:
+        return self.numbers.count(number, self.lang.term(f"nouns.{noun}"))
+
+    def tr(self, text: Text | str | None, label: str = "") -> str:
+        """Free text in this language, or a visible marker when it is missing."""
+        if text is None:
+            return ""
+        if isinstance(text, str):
+            return text
+        value = getattr(text, self.lang.lang, None)
+        if value:
+            return str(value)
+        marker = str(self.lang.term("missing_text"))
+        return marker.format(what=label or text.zh)
+
+    def _render(self, key: str, extra: Mapping[str, Any], table: str = "text") -> str:
+        template = self.lang.template(key, table=table)
+        context = {**self.context, **extra}
+        text = render_template(template, context, f"{self.lang.lang} {table} {key!r}")
+        return tidy(text) if self.lang.style.get("tidy_spaces") else text
+
+    def say(self, sentence: Sentence) -> str:
+        """A whole sentence (change or completion) with its reason."""
+        return self._render(
+            f"sentences.{sentence.phrase}",
+            {"s": sentence, "d": sentence.value, **sentence.params},
+        )
+
+    def reason(self, sentence: Sentence) -> str:
+        """The sentence's reason text, or the visible placeholder when none exists."""
+        reason = sentence.reason
+        trim = str(self.lang.style.get("trim_reason", ""))
+        if reason.source == "user":
+            return self.tr(reason.text, f"reasons.{sentence.key}").rstrip(trim)
+        if reason.source == "rule" and reason.phrase:
+            subject = self.lang.term(f"subjects.{sentence.subject}")
+            return self._render(
+                reason.phrase,
+                {"s": sentence, "d": sentence.value, "subject": subject, **sentence.params},
+                table="reasons",
+            ).rstrip(trim)
+        if reason.source == "missing":
+            return str(self.lang.term("reason_missing"))
+        return ""
+
+    def change(self, value: Change, each: str = "") -> str:
+        """A change phrase chosen by the change's state and the style.
+
+        ``each`` is what the phrase puts before the verb (各 when two totals change alike).
+        """
+        option = {"from_zero": "growth_from_zero", "both_zero": "both_zero_change"}.get(value.state)
+        key = f"change.{value.state}" + (f".{self.facts.style[option]}" if option else "")
+        return self._render(key, {"d": value, "each": each})
+
+    def completion(self, value: Completion, of: str = "") -> str:
+        """A budget-completion phrase chosen by the state and the style."""
+        key = f"completion.{value.state}"
+        if value.state == "both_zero":
+            key += "." + self.facts.style["both_zero_completion"]
+        return self._render(key, {"d": value, "of": of})
+
+    def class_name(self, code: str) -> str:
+        return self._catalog_name(code, self.lang.names)
+
+    def item_name(self, item: Any) -> str:
+        if getattr(item, "name", None) is not None:
+            return self.tr(item.name)
+        return self._catalog_name(item.code, self.lang.names)
+
+    def glossary_name(self, code: str) -> str:
+        return self._catalog_name(code, self.lang.glossary_names)
+
+    def definition(self, code: str) -> str:
+        return str(self.lang.definitions.get(code, ""))
+
+    def _catalog_name(self, code: str, names: Mapping[str, str]) -> str:
+        name = names.get(code)
+        if name is None:
+            raise PhrasebankError(f"{self.lang.lang}: functional code {code} is not in the catalog")
+        return str(name)
+
+    def economic(self, entry: str | Text) -> str:
+        if isinstance(entry, Text):
+            return self.tr(entry)
+        name = self.lang.economic.get(entry)
+        return str(name) if name is not None else entry
+
+    def ordinal(self, index: int) -> str:
+        """The lead-in of the ``index``-th point (1-based): 一是 / first."""
+        return self._render("ordinal", {"n": index, "word": self.numbers.words(index)})
+
+    def cause(self) -> str:
+        established = self.facts.figures.unit.established
+        if established is None or established.cause is None:
+            return ""
+        if isinstance(established.cause, Text):
+            return self.tr(established.cause, "unit.established.cause")
+        return str(self.lang.term(f"causes.{established.cause}"))
+
+    # -- the outline ----------------------------------------------------------
+
+    def _condition(self, source: str) -> Callable[..., Any]:
+        compiled = self._conditions.get(source)
+        if compiled is None:
+            compiled = self.lang.env.compile_expression(source, undefined_to_none=False)
+            self._conditions[source] = compiled
+        return compiled
+
+    def document(self) -> Document:
+        blocks: list[Block] = []
+        counters: dict[int, int] = {}
+        for index, entry in enumerate(self.bank.profile.outline):
+            unknown = set(entry) - _OUTLINE_KEYS
+            if unknown:
+                origin = self.bank.profile.origin
+                raise PhrasebankError(f"{origin}: outline entry {index}: unknown keys {sorted(unknown)}")
+            if "when" in entry and not self._condition(str(entry["when"]))(**self.context):
+                continue
+            if "each" in entry:
+                items = self._condition(str(entry["each"]))(**self.context) or ()
+                name = str(entry.get("as", "item"))
+                for i, item in enumerate(items):
+                    extra = {name: item, "index": i + 1}
+                    blocks.extend(self._block(entry, extra, counters, f"[{i}]"))
+            else:
+                blocks.extend(self._block(entry, {}, counters, ""))
+        title = next((b.text for b in blocks if isinstance(b, Heading) and b.level == 0), "")
+        return Document(self.lang.lang, title, tuple(blocks))
+
+    def _block(
+        self,
+        entry: Mapping[str, Any],
+        extra: Mapping[str, Any],
+        counters: dict[int, int],
+        suffix: str,
+    ) -> Sequence[Block]:
+        if "heading" in entry:
+            key = str(entry["heading"])
+            level = int(entry.get("level", 1))
+            text = self._render(key, extra)
+            number = ""
+            if level > 0:
+                counters[level] = counters.get(level, 0) + 1
+                for deeper in [lvl for lvl in counters if lvl > level]:
+                    del counters[deeper]
+                pattern = self.lang.style.get("numbering", {}).get(level)
+                if pattern:
+                    n = counters[level]
+                    number = str(pattern).format(n=n, cn=self.numbers.words(n))
+            return [Heading(str(entry.get("key", key)) + suffix, level, number, text)]
+        if "paragraph" in entry:
+            key = str(entry["paragraph"])
+            text = self._render(key, extra)
+            return [Paragraph(str(entry.get("key", key)) + suffix, text)] if text else []
+        if "table" in entry:
+            from narrator.tables import build_table
+
+            return [build_table(str(entry["table"]), self, extra, suffix)]
+        raise PhrasebankError(f"{self.bank.profile.origin}: outline entry without a block kind")
+
+
+def budgeted(items: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The 款/项 items that have an initial budget, and so a completion sentence."""
+    return [item for item in items if item["completion"] is not None]
+
+
+def picked(performance: Mapping[str, Any] | None, field: str) -> list[Mapping[str, Any]]:
+    """The self-evaluated projects a performance field lists by index."""
+    if not performance:
+        return []
+    projects = performance["projects"]
+    return [projects[i] for i in getattr(performance["figures"], field) if 0 <= i < len(projects)]
+
+
+def render_document(bank: Phrasebank, lang: str, facts: Facts) -> Document:
+    return Renderer(bank, lang, facts).document()
+
+
+__all__ = ["Renderer", "Table", "render_document"]

@@ -1,0 +1,100 @@
+"""The Report: figures plus a phrasebank, rendered on demand."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from narrator.decisions import Facts, decide, resolve_style
+from narrator.document import Document
+from narrator.figures import Figures, load_figures, validate
+from narrator.formats import writer
+from narrator.phrasebank import LANGUAGES, Phrasebank, load_phrasebank
+
+LangChoice = str  # "zh", "en" or "both"
+
+
+class Report:
+    """One unit's report: figures, a profile, and everything derived from them.
+
+    Reports are immutable; :meth:`with_figure` and :meth:`with_reason` return a
+    new report, so redrafting one number or one reason is one line.
+    """
+
+    def __init__(
+        self,
+        figures: Figures,
+        *,
+        profile: str | None = None,
+        phrasebanks: Sequence[str | Path] = (),
+        style: Mapping[str, str] | None = None,
+    ) -> None:
+        self.figures = figures
+        self.phrasebanks = tuple(phrasebanks)
+        self.profile_name = profile or figures.profile
+        self.bank: Phrasebank = load_phrasebank(self.profile_name, self.phrasebanks)
+        self.style = resolve_style(self.bank.profile.style, figures.style, style or {})
+        self._style_override = dict(style or {})
+
+    @cached_property
+    def facts(self) -> Facts:
+        """The derived numbers and decided reasons, shared by both languages."""
+        return decide(self.figures, self.bank, self.style)
+
+    def document(self, lang: str = "zh") -> Document:
+        from narrator.render import render_document
+
+        return render_document(self.bank, lang, self.facts)
+
+    def documents(self, lang: LangChoice = "zh") -> list[Document]:
+        langs = LANGUAGES if lang == "both" else (lang,)
+        return [self.document(code) for code in langs]
+
+    def render(self, lang: LangChoice = "zh", format: str = "text") -> str:
+        """The report as text in ``lang`` (``zh``, ``en`` or ``both``)."""
+        return writer(format)(self.documents(lang))
+
+    # -- redrafting ---------------------------------------------------------
+
+    def _replace(self, data: dict[str, Any]) -> Report:
+        return Report(
+            validate(data),
+            profile=self.profile_name,
+            phrasebanks=self.phrasebanks,
+            style=self._style_override,
+        )
+
+    def with_figure(self, path: str, value: Any) -> Report:
+        """A new report with the figure at dotted ``path`` replaced (amounts in 万元)."""
+        data = self.figures.model_dump(mode="json", exclude_none=True)
+        data["amount_unit"] = "万元"  # dumped amounts are already in 万元
+        node: Any = data
+        parts = path.split(".")
+        for part in parts[:-1]:
+            node = node[int(part)] if isinstance(node, list) else node.setdefault(part, {})
+        last = parts[-1]
+        if isinstance(node, list):
+            node[int(last)] = value
+        else:
+            node[last] = value
+        return self._replace(data)
+
+    def with_reason(self, sentence: str, zh: str, en: str | None = None) -> Report:
+        """A new report with the user's reason for one sentence, in both languages."""
+        data = self.figures.model_dump(mode="json", exclude_none=True)
+        data["amount_unit"] = "万元"
+        data.setdefault("reasons", {})[sentence] = {"zh": zh, **({"en": en} if en else {})}
+        return self._replace(data)
+
+
+def load(
+    source: str | Path | Mapping[str, Any],
+    *,
+    profile: str | None = None,
+    phrasebanks: Sequence[str | Path] = (),
+    style: Mapping[str, str] | None = None,
+) -> Report:
+    """Load figures (a YAML/JSON path or a mapping) into a :class:`Report`."""
+    return Report(load_figures(source), profile=profile, phrasebanks=phrasebanks, style=style)
