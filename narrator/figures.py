@@ -580,9 +580,9 @@ def validate(data: Any, *, source: str = "<mapping>") -> Figures:
 
 def load_figures(source: str | Path | Mapping[str, Any]) -> Figures:
     """Load figures from a YAML/JSON path or a mapping."""
-    if isinstance(source, Mapping):
-        return validate(source)
-    return validate(read_file(source), source=str(source))
+    if isinstance(source, str | Path):
+        return validate(read_file(source), source=str(source))
+    return validate(source)
 
 
 def json_schema() -> dict[str, Any]:

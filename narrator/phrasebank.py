@@ -35,7 +35,7 @@ from narrator.rules import RuleSet
 #: Languages narrator renders.
 LANGUAGES = ("zh", "en")
 #: Files of a language folder that are merged key by key.
-LANGUAGE_FILES = ("text", "reasons", "terms", "style", "catalog", "economic")
+LANGUAGE_FILES = ("text", "reasons", "terms", "style", "catalog", "economic", "diagnostics")
 #: The profile used when neither the figures nor the caller names one.
 DEFAULT_PROFILE = "zhejiang-2019"
 

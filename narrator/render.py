@@ -270,7 +270,9 @@ class Renderer:
             unknown = set(entry) - _OUTLINE_KEYS
             if unknown:
                 origin = self.bank.profile.origin
-                raise PhrasebankError(f"{origin}: outline entry {index}: unknown keys {sorted(unknown)}")
+                raise PhrasebankError(
+                    f"{origin}: outline entry {index}: unknown keys {sorted(unknown)}"
+                )
             if "when" in entry and not self._condition(str(entry["when"]))(**self.context):
                 continue
             if "each" in entry:

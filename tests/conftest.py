@@ -1,0 +1,38 @@
+"""Shared fixtures: the example figures files and reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from narrator.figures import read_file
+from narrator.report import Report, load
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SEED = EXAMPLES / "zhuji-bigdata-2019.yaml"
+LAKESIDE = EXAMPLES / "lakeside-water-2023.yaml"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def seed_report() -> Report:
+    return load(SEED)
+
+
+@pytest.fixture(scope="session")
+def lakeside_report() -> Report:
+    return load(LAKESIDE)
+
+
+@pytest.fixture
+def lakeside_data() -> Any:
+    """A fresh, editable mapping of a figures file in which every identity holds."""
+    return read_file(LAKESIDE)
+
+
+@pytest.fixture
+def seed_data() -> Any:
+    return read_file(SEED)
