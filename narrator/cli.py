@@ -50,8 +50,79 @@ def _parser() -> argparse.ArgumentParser:
         help="a style option (repeatable)",
     )
 
+    explain = sub.add_parser("explain", help="say where every reason and number came from")
+    explain.add_argument("file", help="figures file (YAML or JSON)")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    _layer_options(explain)
+
+    rules = sub.add_parser("rules", help="list the active reason rules, in order")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    _layer_options(rules)
+
     sub.add_parser("schema", help="print the JSON Schema of a figures file")
     return parser
+
+
+def _layer_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--profile", help="phrasebank profile (default: the file's, or zhejiang-2019)"
+    )
+    parser.add_argument(
+        "--phrasebank",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="an extra phrasebank layer (repeatable)",
+    )
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from narrator.report import load
+
+    entries = load(args.file, profile=args.profile, phrasebanks=args.phrasebank).explain()
+    if args.format == "json":
+        sys.stdout.write(json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    for entry in entries:
+        rule = f" rule {entry['rule']}" if entry["rule"] else ""
+        print(f"[{entry['section']}] {entry['sentence']}: {entry['reason_source']}{rule}")
+        for name, value in entry["inputs"].items():
+            print(f"    {name} = {value}")
+        print(f"  zh: {entry['zh']}")
+        print(f"  en: {entry['en']}")
+    return EXIT_OK
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from narrator.phrasebank import load_phrasebank
+
+    bank = load_phrasebank(args.profile, args.phrasebank)
+    rows = [
+        {
+            "id": rule.id,
+            "kinds": sorted(rule.kinds),
+            "sentences": list(rule.sentences),
+            "unless": list(rule.unless),
+            "when": rule.when,
+            "reason": rule.reason,
+            "description": rule.description,
+            "origin": rule.origin,
+        }
+        for rule in bank.rules
+    ]
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    for number, row in enumerate(rows, 1):
+        reason = row["reason"] or "(no reason needed)"
+        print(f"{number}. {row['id']} [{', '.join(row['kinds'])}] -> {reason}")
+        print(
+            f"   when: {row['when']}"
+            + (f"   sentences: {', '.join(row['sentences'])}" if row["sentences"] != ["*"] else "")
+        )
+        print(f"   {row['description']}")
+        print(f"   from: {row['origin']}")
+    return EXIT_OK
 
 
 def _style(pairs: Sequence[str]) -> dict[str, str]:
@@ -80,6 +151,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "schema":
             sys.stdout.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
             return EXIT_OK
+        if args.command == "explain":
+            return _explain(args)
+        if args.command == "rules":
+            return _rules(args)
         return _render(args)
     except INPUT_ERRORS as exc:
         print(f"narrator: {exc}", file=sys.stderr)

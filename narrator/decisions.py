@@ -15,7 +15,7 @@ from typing import Any, Literal
 from narrator.derive import Change, Completion, change, completion, percent, shares
 from narrator.figures import Figures, Item, Text
 from narrator.phrasebank import Phrasebank
-from narrator.rules import ReasonSource
+from narrator.rules import USER_REASON, ReasonSource
 
 Kind = Literal["change", "completion"]
 
@@ -82,6 +82,16 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Computation:
+    """A paragraph that prints computed numbers (shares, coverage) but carries no reason."""
+
+    key: str
+    section: str
+    phrase: str
+    inputs: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class UnitFacts:
     """The unit facts rule conditions may read as ``unit.*``."""
 
@@ -100,6 +110,7 @@ class Facts:
     style: Mapping[str, str]
     values: dict[str, Any]
     sentences: list[Sentence]
+    computations: list[Computation] = field(default_factory=list)
 
     def sentence(self, key: str) -> Sentence:
         for sentence in self.sentences:
@@ -118,6 +129,7 @@ class _Decider:
         self.bank = bank
         self.style = style
         self.sentences: list[Sentence] = []
+        self.computations: list[Computation] = []
         established = figures.unit.established
         cause = established.cause if established else None
         self.unit = UnitFacts(
@@ -158,6 +170,9 @@ class _Decider:
                     inputs[f"unit.{attr}"] = _fmt(getattr(item, attr))
             elif name in context and name != "style":
                 inputs[name] = _fmt(item)
+        if rule.reason == USER_REASON:
+            # The rule says only the user can explain this: a visible placeholder until given.
+            return Reason("missing", rule=rule.id, inputs=inputs)
         source: ReasonSource = "rule" if rule.reason else "not_needed"
         return Reason(source, rule=rule.id, phrase=rule.reason, inputs=inputs)
 
@@ -172,6 +187,11 @@ class _Decider:
         phrase: str | None = None,
         **params: Any,
     ) -> Sentence:
+        derived = {
+            "derived.state": value.state,
+            "derived.difference": value.difference,
+            "derived.rate": value.rate,
+        }
         sentence = Sentence(
             key=key,
             section=section,
@@ -179,12 +199,34 @@ class _Decider:
             phrase=phrase or key,
             value=value,
             subject=subject,
-            inputs={name: _fmt(v) for name, v in inputs.items()},
+            inputs={name: _fmt(v) for name, v in {**inputs, **derived}.items()},
             reason=self._reason(key, kind, value),
             params=params,
         )
         self.sentences.append(sentence)
         return sentence
+
+    def computed(self, key: str, section: str, phrase: str, inputs: Mapping[str, Any]) -> None:
+        self.computations.append(
+            Computation(key, section, phrase, {name: _fmt(v) for name, v in inputs.items()})
+        )
+
+    def _shares_computed(
+        self,
+        key: str,
+        section: str,
+        phrase: str,
+        lines: Sequence[Mapping[str, Any]],
+        path: str,
+        whole_path: str,
+        whole: Decimal,
+    ) -> None:
+        inputs: dict[str, Any] = {whole_path: whole}
+        for line in lines:
+            name = line.get("key") or line.get("code")
+            inputs[f"{path}.{name}"] = line["amount"]
+            inputs[f"derived.share.{name}"] = line["share"]
+        self.computed(key, section, phrase, inputs)
 
     def prior(self, name: str) -> Decimal:
         prior = self.f.prior_year
@@ -238,6 +280,24 @@ class _Decider:
             "total": f.expenditure.total,
             "types": _shared(expenditure_parts, f.expenditure.total),
         }
+        self._shares_computed(
+            "income.shares",
+            "income",
+            "income.body",
+            values["income"]["sources"],
+            "income",
+            "income.total",
+            f.income.total,
+        )
+        self._shares_computed(
+            "expenditure.shares",
+            "expenditure",
+            "expenditure.body",
+            values["expenditure"]["types"],
+            "expenditure",
+            "expenditure.total",
+            f.expenditure.total,
+        )
 
         values["fiscal_totals"] = {
             "grand_total": f.fiscal.grand_total,
@@ -290,6 +350,15 @@ class _Decider:
             }
             for i, (code, amount) in enumerate(zip(codes, amounts, strict=True))
         ]
+        self._shares_computed(
+            f"{section}.structure",
+            section,
+            f"{section}.structure",
+            classes,
+            f"{section}.classes",
+            f"{section}.total",
+            budget.total,
+        )
         items = []
         for cls in budget.classes:
             for item in cls.items:
@@ -422,6 +491,16 @@ class _Decider:
         if base is None:
             base = self.f.expenditure.project
         coverage = percent(perf.evaluated_amount, base)
+        self.computed(
+            "performance.coverage",
+            "performance",
+            "performance.coverage",
+            {
+                "performance.evaluated_amount": perf.evaluated_amount,
+                "performance.evaluated_base (or project expenditure)": base,
+                "derived.coverage": coverage,
+            },
+        )
         return {
             "figures": perf,
             "base": base,
@@ -470,6 +549,18 @@ class _Decider:
             value = percent(part, pr.total)
             return value if value is not None and value <= 100 else None
 
+        self.computed(
+            "procurement.shares",
+            "procurement",
+            "other.procurement",
+            {
+                "procurement.total": pr.total,
+                "procurement.sme": pr.sme,
+                "procurement.small_micro": pr.small_micro,
+                "derived.sme_share": share(pr.sme),
+                "derived.small_micro_share": share(pr.small_micro),
+            },
+        )
         return {
             "figures": pr,
             "sme_share": share(pr.sme),
@@ -500,4 +591,10 @@ def decide(figures: Figures, bank: Phrasebank, style: Mapping[str, str]) -> Fact
     """Derive every number and decide every reason for ``figures``."""
     decider = _Decider(figures, bank, style)
     values = decider.decide()
-    return Facts(figures=figures, style=style, values=values, sentences=decider.sentences)
+    return Facts(
+        figures=figures,
+        style=style,
+        values=values,
+        sentences=decider.sentences,
+        computations=decider.computations,
+    )

@@ -60,6 +60,14 @@ def _read_yaml(path: Path) -> Any:
         raise PhrasebankError(f"{path}: cannot be read: {exc}") from exc
 
 
+def _origin(path: Path) -> str:
+    """A file's name as messages show it: built-in files relative to the phrasebanks."""
+    try:
+        return f"built-in {path.relative_to(builtin_dir())}"
+    except ValueError:
+        return str(path)
+
+
 def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in over.items():
@@ -118,6 +126,8 @@ class Language:
         self.glossary_names: Mapping[str, str] = catalog.get("glossary_names", {})
         self.definitions: Mapping[str, str] = catalog.get("definitions", {})
         self.economic: Mapping[str, str] = data.get("economic", {}).get("names", {})
+        #: Checker messages, labels and CLI words (``<lang>/diagnostics.yaml``).
+        self.diagnostics: Mapping[str, Any] = data.get("diagnostics", {})
         self.origins = origins
         self.env = ImmutableSandboxedEnvironment(
             undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
@@ -184,7 +194,7 @@ class Phrasebank:
                 entries = data.get("rules", []) if isinstance(data, Mapping) else None
                 if not isinstance(entries, list):
                     raise PhrasebankError(f"{rules_file}: expected a 'rules:' list")
-                rules = rules.overlay(entries, str(rules_file))
+                rules = rules.overlay(entries, _origin(rules_file))
             for lang in LANGUAGES:
                 for name in LANGUAGE_FILES:
                     path = layer / lang / f"{name}.yaml"

@@ -183,6 +183,10 @@ class Renderer:
             {"s": sentence, "d": sentence.value, **sentence.params},
         )
 
+    def paragraph(self, key: str) -> str:
+        """One paragraph template rendered on its own (explain uses it)."""
+        return self._render(key, {})
+
     def reason(self, sentence: Sentence) -> str:
         """The sentence's reason text, or the visible placeholder when none exists."""
         reason = sentence.reason

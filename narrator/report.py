@@ -56,6 +56,43 @@ class Report:
         """The report as text in ``lang`` (``zh``, ``en`` or ``both``)."""
         return writer(format)(self.documents(lang))
 
+    def explain(self) -> list[dict[str, Any]]:
+        """One entry per sentence that carries a reason or a computed number.
+
+        Each entry says which section and sentence it is, where the reason came from
+        (``user``, ``rule``, ``missing`` or ``not_needed``), which rule chose it, the
+        figures and derived values the decision used, and the sentence in each language.
+        """
+        from narrator.render import Renderer
+
+        renderers = {lang: Renderer(self.bank, lang, self.facts) for lang in LANGUAGES}
+        entries: list[dict[str, Any]] = []
+        for sentence in self.facts.sentences:
+            entries.append(
+                {
+                    "section": sentence.section,
+                    "sentence": sentence.key,
+                    "kind": sentence.kind,
+                    "reason_source": sentence.reason.source,
+                    "rule": sentence.reason.rule,
+                    "inputs": {**sentence.inputs, **sentence.reason.inputs},
+                    **{lang: r.say(sentence) for lang, r in renderers.items()},
+                }
+            )
+        for computation in self.facts.computations:
+            entries.append(
+                {
+                    "section": computation.section,
+                    "sentence": computation.key,
+                    "kind": "computed",
+                    "reason_source": "not_needed",
+                    "rule": None,
+                    "inputs": dict(computation.inputs),
+                    **{lang: r.paragraph(computation.phrase) for lang, r in renderers.items()},
+                }
+            )
+        return entries
+
     # -- redrafting ---------------------------------------------------------
 
     def _replace(self, data: dict[str, Any]) -> Report:

@@ -14,15 +14,22 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any, Literal
 
-from jinja2 import StrictUndefined, TemplateError, meta
+from jinja2 import StrictUndefined, TemplateError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 #: Largest exponent a condition may raise a number to.
 MAX_EXPONENT = 100
+#: Largest integer (in bits) a condition may raise to a power.
+MAX_POWER_BITS = 4096
 #: Longest string or sequence a condition may build by repetition.
 MAX_REPEAT = 10_000
 
 ReasonSource = Literal["user", "rule", "missing", "not_needed"]
+
+#: The ``reason`` of a rule that demands the user's own reason (a placeholder until given).
+USER_REASON = "user"
+#: Filters a condition may use; anything else (attr, map, format, ...) is refused.
+SAFE_FILTERS = frozenset({"abs", "length", "lower", "upper", "default", "int"})
 
 
 class RuleError(ValueError):
@@ -43,6 +50,8 @@ class ConditionEnvironment(SandboxedEnvironment):
         if operator_ == "**":
             if abs(_number(right)) > MAX_EXPONENT:
                 raise RuleError(f"exponent {right!r} is larger than {MAX_EXPONENT}")
+            if isinstance(left, int) and left.bit_length() * abs(right) > MAX_POWER_BITS:
+                raise RuleError("a condition may not compute a number that large")
             return operator.pow(left, right)
         if operator_ == "*":
             for seq, times in ((left, right), (right, left)):
@@ -63,14 +72,46 @@ def _number(value: Any) -> Any:
 _ENV = ConditionEnvironment()
 
 
+def _refuse_unsafe(tree: nodes.Node, source: str, where: str) -> None:
+    """Refuse, before anything runs, what a condition never needs and an attack does."""
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Call, nodes.Filter, nodes.Pow)):
+        problem = None
+        if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
+            problem = f"private attribute {node.attr!r}"
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            if str(node.arg.value).startswith("_"):
+                problem = f"private item {node.arg.value!r}"
+        elif isinstance(node, nodes.Call):
+            problem = "a function or method call"
+        elif isinstance(node, nodes.Filter) and node.name not in SAFE_FILTERS:
+            problem = f"the filter {node.name!r}"
+        elif (
+            isinstance(node, nodes.Pow)
+            and isinstance(node.right, nodes.Const)
+            and abs(node.right.value) > MAX_EXPONENT
+        ):
+            problem = f"an exponent above {MAX_EXPONENT}"
+        if problem:
+            raise RuleError(f"{where}: condition {source!r} uses {problem}, which is not allowed")
+
+
 def compile_condition(source: str, *, where: str = "<condition>") -> Callable[..., Any]:
     """Compile a condition expression in the sandbox, or raise :class:`RuleError`.
 
     >>> compile_condition("current > prior")(current=2, prior=1)
     True
+    >>> compile_condition("unit.__class__")
+    Traceback (most recent call last):
+    ...
+    narrator.rules.RuleError: <condition>: condition 'unit.__class__' uses private attribute \
+'__class__', which is not allowed
     """
     try:
-        _ENV.parse("{{ " + source + " }}")
+        tree = _ENV.parse("{{ " + source + " }}")
+    except TemplateError as exc:
+        raise RuleError(f"{where}: cannot compile condition {source!r}: {exc}") from exc
+    _refuse_unsafe(tree, source, where)
+    try:
         return _ENV.compile_expression(source, undefined_to_none=False)
     except TemplateError as exc:
         raise RuleError(f"{where}: cannot compile condition {source!r}: {exc}") from exc
