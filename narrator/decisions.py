@@ -27,7 +27,8 @@ STYLE_OPTIONS: Mapping[str, tuple[str, ...]] = {
     "zero_whole_share": ("omit", "zero_percent"),
     "trim_rate_zeros": ("no", "yes"),
     "list_zero_lines": ("no", "yes"),
-    "money": ("auto", "million", "yuan"),
+    "zh_money": ("wan", "wan_grouped", "yuan"),
+    "en_money": ("auto", "million", "yuan"),
     "count_words": ("never", "small", "always"),
 }
 
@@ -321,6 +322,16 @@ class _Decider:
         values["fund_budget"] = self._budget(
             "fund_budget", "fund", "fund_expenditure", "fund_expenditure"
         )
+        values["state_capital_budget"] = (
+            self._budget(
+                "state_capital_budget",
+                "state_capital",
+                "state_capital_expenditure",
+                "state_capital_expenditure",
+            )
+            if f.state_capital_budget is not None
+            else None
+        )
         values["basic"] = f.basic
         values["three_public"] = self._three_public()
         values["performance"] = self._performance()
@@ -571,8 +582,9 @@ class _Decider:
 
     def _glossary_items(self) -> list[str]:
         codes: list[str] = []
-        for budget in (self.f.general_budget, self.f.fund_budget):
-            for cls in budget.classes:
+        budgets = (self.f.general_budget, self.f.fund_budget, self.f.state_capital_budget)
+        for budget in budgets:
+            for cls in budget.classes if budget is not None else ():
                 for item in cls.items:
                     if len(item.code) == 7 and item.code not in codes:
                         codes.append(item.code)

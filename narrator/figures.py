@@ -10,6 +10,7 @@ a Python ``float`` passed in a mapping is refused.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -118,11 +119,19 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
 class Text(_Model):
     """Free text in both languages; ``en`` may be missing (the report then marks it)."""
 
     zh: str = Field(min_length=1)
     en: str | None = None
+
+    @property
+    def neutral(self) -> bool:
+        """Text without Han characters ("100%", "2019.1") reads the same in any language."""
+        return not _HAN.search(self.zh)
 
 
 BiText = Annotated[Text, BeforeValidator(_text)]
@@ -152,6 +161,9 @@ class Unit(_Model):
         description="Month in which the supplementary budget (追加预算) was made.",
     )
     duties: BiText | None = Field(default=None, description="一、概况（一）部门职责.")
+    members: tuple[BiText, ...] = Field(
+        default=(), description="The units whose accounts the departmental accounts include."
+    )
     organisation: BiText | None = Field(default=None, description="一、概况（二）机构设置.")
 
     @property
@@ -216,6 +228,9 @@ class Item(_Model):
 
     code: str = Field(pattern=r"^\d{5}(\d{2})?$", description="5-digit 款 or 7-digit 项 code.")
     name: BiText | None = Field(default=None, description="Defaults to the catalog name.")
+    section_name: BiText | None = Field(
+        default=None, description="The 款 name, when the catalog does not have the 款."
+    )
     initial_budget: Amount | None = Field(default=None, description="年初预算.")
     amount: Amount = Field(description="支出决算.")
     used_for: BiText | None = Field(default=None, description="主要用于….")
@@ -280,6 +295,8 @@ class Vehicles(Measure):
     operation: Amount = Field(default=Decimal(0), description="公务用车运行维护费.")
     purchased: Count = Field(default=0, description="Vehicles bought (辆).")
     fleet: Count = Field(default=0, description="公务用车保有量 (辆).")
+    purchase_used_for: BiText | None = Field(default=None, description="购置支出主要用于….")
+    operation_used_for: BiText | None = Field(default=None, description="运行维护支出主要用于….")
 
 
 class Receptions(_Model):
@@ -402,6 +419,21 @@ class Procurement(_Model):
     total: Amount
     sme: Amount = Field(default=Decimal(0), description="授予中小企业合同金额.")
     small_micro: Amount = Field(default=Decimal(0), description="其中授予小微企业合同金额.")
+    reserved: ReservedProcurement | None = Field(
+        default=None, description="面向中小企业预留的政府采购项目 (the 2024 templates ask for it)."
+    )
+
+
+class ReservedProcurement(_Model):
+    """Procurement reserved for small and medium-sized enterprises (预留政府采购项目)."""
+
+    sme_budget: Amount = Field(description="面向中小企业预留政府采购项目预算金额.")
+    small_micro_budget: Amount = Field(description="面向小微企业预留政府采购项目预算金额.")
+    sme_awarded: Amount = Field(description="预留项目中由中小企业中标或成交的采购金额.")
+    small_micro_awarded: Amount = Field(description="预留项目中由小微企业中标或成交的采购金额.")
+    sme_awarded_other: Amount = Field(
+        default=Decimal(0), description="其他采购项目中由中小企业中标或成交的采购金额."
+    )
 
 
 class VehicleFleet(_Model):
@@ -425,6 +457,9 @@ class Assets(_Model):
     total_vehicles: Count
     general_equipment: Count = Field(default=0, description="单价50万元以上通用设备 台（套）.")
     special_equipment: Count = Field(default=0, description="单价100万元以上专用设备 台（套）.")
+    equipment_1m: Count | None = Field(
+        default=None, description="单价100万元（含）以上设备（不含车辆） 台（套）, 2024 templates."
+    )
 
 
 class ThreePublicPrior(_Model):
@@ -434,6 +469,38 @@ class ThreePublicPrior(_Model):
     total: Amount = Decimal(0)
 
 
+class Ratings(_Model):
+    """Self-evaluated projects by rating (绩效评级)."""
+
+    excellent: Count = Field(default=0, description="优.")
+    good: Count = Field(default=0, description="良.")
+    passed: Count = Field(default=0, description="合格.")
+    failed: Count = Field(default=0, description="不合格.")
+
+
+class ProjectsCovered(_Model):
+    projects: Count
+    amount: Amount
+
+
+class SelfEvaluated(ProjectsCovered):
+    average_score: Score | None = None
+    ratings: Ratings | None = None
+    problems_found: Count = 0
+    problems_fixed: Count = 0
+    problems_fixing: Count = 0
+
+
+class PerformanceManagement(_Model):
+    """预算绩效管理情况 as the 2024 templates count it."""
+
+    systems: tuple[BiText, ...] = Field(default=(), description="预算绩效管理制度 (names).")
+    mechanism: BiText | None = Field(default=None, description="…的预算绩效管理工作机制.")
+    with_targets: ProjectsCovered | None = Field(default=None, description="编报绩效目标的项目.")
+    tracked: ProjectsCovered | None = Field(default=None, description="绩效跟踪评价的项目.")
+    self_evaluated: SelfEvaluated | None = Field(default=None, description="绩效自评的项目.")
+
+
 class PriorYear(_Model):
     """Last year's figures that this year's sentences compare against."""
 
@@ -441,6 +508,7 @@ class PriorYear(_Model):
     fiscal_grand_total: Amount = Field(description="上年财政拨款收、支总计.")
     general_expenditure: Amount = Field(description="上年一般公共预算财政拨款支出.")
     fund_expenditure: Amount = Field(default=Decimal(0))
+    state_capital_expenditure: Amount = Field(default=Decimal(0))
     three_public: ThreePublicPrior = ThreePublicPrior()
     operating_costs: Amount | None = None
 
@@ -460,8 +528,12 @@ class Figures(_Model):
     general_budget: BudgetExpenditure
     basic: BasicExpenditure
     fund_budget: BudgetExpenditure
+    state_capital_budget: BudgetExpenditure | None = Field(
+        default=None, description="国有资本经营预算财政拨款支出 (the 2024 templates' section 九)."
+    )
     three_public: ThreePublic
     performance: Performance | None = None
+    performance_management: PerformanceManagement | None = None
     operating_costs: OperatingCosts | None = None
     procurement: Procurement | None = None
     assets: Assets | None = None
@@ -470,6 +542,10 @@ class Figures(_Model):
     )
     reasons: dict[str, BiText] = Field(
         default_factory=dict, description="User-given reasons by sentence key."
+    )
+    glossary_notes: dict[str, BiText] = Field(
+        default_factory=dict,
+        description="What a glossary term mainly covers for this unit (e.g. operations: …).",
     )
 
     @field_validator("style")

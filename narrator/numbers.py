@@ -76,7 +76,9 @@ class NumberFormatter:
                 )
                 for name, spec in amount["formats"].items()
             }
-            chosen = (options or {}).get("money", str(amount.get("default", "")))
+            # Each language listens to its own style option (zh_money, en_money).
+            option = str(amount.get("option", "money"))
+            chosen = (options or {}).get(option, str(amount.get("default", "")))
             self._amount_style = chosen
             self._auto = amount.get("auto", {})
             self._amount_zero = amount.get("zero")

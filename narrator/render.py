@@ -41,12 +41,22 @@ _OUTLINE_KEYS = {"heading", "paragraph", "table", "level", "when", "each", "as",
 class Renderer:
     """Renders facts in one language."""
 
-    def __init__(self, bank: Phrasebank, lang: str, facts: Facts) -> None:
+    def __init__(self, bank: Phrasebank, lang: str, facts: Facts, *, tables: bool = False) -> None:
         self.bank = bank
+        #: Whether the outline's public tables are rendered (``with_tables`` in conditions).
+        self.tables = tables
         self.lang: Language = bank.language(lang)
         self.facts = facts
         self.numbers = NumberFormatter(self.lang.style, facts.style)
+        edition = bank.profile.edition
+        #: Names of the profile's catalog edition (e.g. 资源勘探工业信息等 in 2024) first.
+        self.edition_names: Mapping[str, str] = (
+            self.lang.catalog.get(f"names_{edition}", {}) if edition else {}
+        )
+        self.names: Mapping[str, str] = {**self.lang.names, **self.edition_names}
         self._conditions: dict[str, Callable[..., Any]] = {}
+        #: Keys of the sentences this renderer has said (the profile may leave some out).
+        self.said: set[str] = set()
         self.context = self._base_context()
 
     # -- helpers the templates call ------------------------------------------
@@ -88,9 +98,11 @@ class Renderer:
             terms_relation=self.relation,
             used_for=self.used_for,
             item_path=self.item_path,
+            month=self.month,
             budgeted=budgeted,
             picked=picked,
             glossary_entries=self.glossary_entries,
+            with_tables=self.tables,
         )
         return context
 
@@ -128,21 +140,35 @@ class Renderer:
             return self.tr(given, f"three_public.{part}.used_for")
         return self._render(f"three_public.used_for.{part}", {})
 
-    def item_path(self, code: str) -> str:
-        names = self.lang.names
+    def item_path(self, code: str, item: Any = None) -> str:
+        """类/款/项 as the reports name an item; the figures' own name wins over the catalog's."""
+        names = self.names
         cls = self.glossary_name(code[:3])
         if len(code) == 3:
             return self._render("catalog.class_path", {"cls": cls})
-        sec = self._catalog_name(code[:5], names)
+        own = self.tr(item.name, f"items.{code}.name") if getattr(item, "name", None) else None
+        sec = names.get(code[:5]) or (
+            self.tr(item.section_name, f"items.{code}.section_name")
+            if getattr(item, "section_name", None)
+            else None
+        )
         if len(code) == 5:
-            return self._render("catalog.section_path", {"cls": cls, "sec": sec})
-        item = self._catalog_name(code, names)
-        return self._render("catalog.item_path", {"cls": cls, "sec": sec, "item": item})
+            return self._render("catalog.section_path", {"cls": cls, "sec": own or sec})
+        name = own or self._catalog_name(code, names)
+        if sec is None:
+            return self._render("catalog.item_path_no_section", {"cls": cls, "item": name})
+        return self._render("catalog.item_path", {"cls": cls, "sec": sec, "item": name})
 
-    def glossary_entries(self) -> list[dict[str, str]]:
-        """The fixed glossary entries, then one per 项 the figures report."""
+    def month(self, number: int) -> str:
+        """A month's name as the language writes it (Babel's CLDR data)."""
+        from babel.dates import get_month_names
+
+        return str(get_month_names("wide", locale=self.numbers.locale)[number])
+
+    def glossary_entries(self, items: bool = True) -> list[dict[str, str]]:
+        """The fixed glossary entries, then (``items``) one per 项 the figures report."""
         entries = [dict(entry) for entry in self.lang.terms.get("glossary", ())]
-        for code in self.facts.values["glossary_items"]:
+        for code in self.facts.values["glossary_items"] if items else ():
             definition = self.definition(code)
             if definition and code in self.lang.names:
                 entries.append({"term": self.item_path(code), "definition": definition})
@@ -167,8 +193,11 @@ class Renderer:
         value = getattr(text, self.lang.lang, None)
         if value:
             return str(value)
+        if text.neutral:
+            return text.zh
+        # The marker names the figure, never quotes the other language's text.
         marker = str(self.lang.term("missing_text"))
-        return marker.format(what=label or text.zh)
+        return marker.format(what=label or "free text")
 
     def _render(self, key: str, extra: Mapping[str, Any], table: str = "text") -> str:
         template = self.lang.template(key, table=table)
@@ -178,6 +207,7 @@ class Renderer:
 
     def say(self, sentence: Sentence) -> str:
         """A whole sentence (change or completion) with its reason."""
+        self.said.add(sentence.key)
         return self._render(
             f"sentences.{sentence.phrase}",
             {"s": sentence, "d": sentence.value, **sentence.params},
@@ -221,24 +251,25 @@ class Renderer:
         return self._render(key, {"d": value, "of": of})
 
     def class_name(self, code: str) -> str:
-        return self._catalog_name(code, self.lang.names)
+        return self._catalog_name(code, self.names)
 
     def item_name(self, item: Any) -> str:
         if getattr(item, "name", None) is not None:
             return self.tr(item.name)
-        return self._catalog_name(item.code, self.lang.names)
+        return self._catalog_name(item.code, self.names)
 
     def glossary_name(self, code: str) -> str:
+        """A 类 as the glossary and the 2024 lists name it (一般公共服务支出)."""
+        if code in self.edition_names:
+            return self._render("catalog.class_expenditure", {"name": self.edition_names[code]})
         return self._catalog_name(code, self.lang.glossary_names)
 
     def definition(self, code: str) -> str:
         return str(self.lang.definitions.get(code, ""))
 
     def _catalog_name(self, code: str, names: Mapping[str, str]) -> str:
-        name = names.get(code)
-        if name is None:
-            raise PhrasebankError(f"{self.lang.lang}: functional code {code} is not in the catalog")
-        return str(name)
+        # An unknown code prints as itself, visibly; the checker reports it (unknown-code).
+        return str(names.get(code, code))
 
     def economic(self, entry: str | Text) -> str:
         if isinstance(entry, Text):
@@ -335,8 +366,9 @@ def picked(performance: Mapping[str, Any] | None, field: str) -> list[Mapping[st
     return [projects[i] for i in getattr(performance["figures"], field) if 0 <= i < len(projects)]
 
 
-def render_document(bank: Phrasebank, lang: str, facts: Facts) -> Document:
-    return Renderer(bank, lang, facts).document()
+def render_document(bank: Phrasebank, lang: str, facts: Facts, *, tables: bool = False) -> Document:
+    """One language's document; ``tables`` adds the public tables (公开01–08表)."""
+    return Renderer(bank, lang, facts, tables=tables).document()
 
 
 __all__ = ["Renderer", "Table", "render_document"]

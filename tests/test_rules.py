@@ -10,7 +10,7 @@ import pytest
 
 from narrator.cli import main
 from narrator.figures import load_figures
-from narrator.phrasebank import load_phrasebank
+from narrator.phrasebank import PhrasebankError, load_phrasebank
 from narrator.report import Report
 from narrator.rules import RuleError, RuleSet, compile_condition
 from tests.conftest import SEED
@@ -38,56 +38,132 @@ def edit(data: Any, path: str, value: Any) -> Any:
 # (description, example, edits, sentence key, expected (source, rule))
 CASES = [
     # new_unit_three_public
-    ("new unit, 三公 part", "seed", {}, "three_public.overseas.change",
-     ("rule", "new_unit_three_public")),
-    ("new unit with prior figures: not new_unit_three_public", "seed",
-     {"prior_year": {"grand_total": 0, "fiscal_grand_total": 0, "general_expenditure": 0}},
-     "three_public.overseas.change", ("not_needed", "nothing_either_year")),
+    (
+        "new unit, 三公 part",
+        "seed",
+        {},
+        "three_public.overseas.change",
+        ("rule", "new_unit_three_public"),
+    ),
+    (
+        "new unit with prior figures: not new_unit_three_public",
+        "seed",
+        {"prior_year": {"grand_total": 0, "fiscal_grand_total": 0, "general_expenditure": 0}},
+        "three_public.overseas.change",
+        ("not_needed", "nothing_either_year"),
+    ),
     # new_unit
     ("new unit, totals", "seed", {}, "totals.change", ("rule", "new_unit")),
-    ("unit established a year earlier: growth from zero needs the user's reason", "seed",
-     {"unit.established.year": 2018}, "totals.change", ("missing", "change_needs_reason")),
+    (
+        "unit established a year earlier: growth from zero needs the user's reason",
+        "seed",
+        {"unit.established.year": 2018},
+        "totals.change",
+        ("missing", "change_needs_reason"),
+    ),
     # three_public_as_planned
-    ("三公 spent as budgeted", "seed", {}, "three_public.completion",
-     ("rule", "three_public_as_planned")),
-    ("三公 below budget: the unit must explain", "lakeside", {}, "three_public.overseas.completion",
-     ("missing", "deviation_needs_reason")),
-    ("三公 part spent exactly as budgeted", "lakeside", {"three_public.overseas.budget": D("3.86")},
-     "three_public.overseas.completion", ("rule", "three_public_as_planned")),
+    (
+        "三公 spent as budgeted",
+        "seed",
+        {},
+        "three_public.completion",
+        ("rule", "three_public_as_planned"),
+    ),
+    (
+        "三公 below budget: the unit must explain",
+        "lakeside",
+        {},
+        "three_public.overseas.completion",
+        ("missing", "deviation_needs_reason"),
+    ),
+    (
+        "三公 part spent exactly as budgeted",
+        "lakeside",
+        {"three_public.overseas.budget": D("3.86")},
+        "three_public.overseas.completion",
+        ("rule", "three_public_as_planned"),
+    ),
     # new_unit_no_initial_budget
-    ("new unit without initial budget", "seed", {}, "general_budget.completion",
-     ("rule", "new_unit_no_initial_budget")),
-    ("new unit with an initial budget", "seed", {"general_budget.initial_budget": D("10")},
-     "general_budget.completion", ("missing", "deviation_needs_reason")),
+    (
+        "new unit without initial budget",
+        "seed",
+        {},
+        "general_budget.completion",
+        ("rule", "new_unit_no_initial_budget"),
+    ),
+    (
+        "new unit with an initial budget",
+        "seed",
+        {"general_budget.initial_budget": D("10")},
+        "general_budget.completion",
+        ("missing", "deviation_needs_reason"),
+    ),
     # no_initial_budget_supplementary
-    ("no initial budget, supplementary in a known month", "lakeside",
-     {"general_budget.initial_budget": 0, "unit.supplementary_budget_month": 6},
-     "general_budget.completion", ("rule", "no_initial_budget_supplementary")),
-    ("no initial budget, month unknown", "lakeside", {"general_budget.initial_budget": 0},
-     "general_budget.completion", ("missing", "deviation_needs_reason")),
+    (
+        "no initial budget, supplementary in a known month",
+        "lakeside",
+        {"general_budget.initial_budget": 0, "unit.supplementary_budget_month": 6},
+        "general_budget.completion",
+        ("rule", "no_initial_budget_supplementary"),
+    ),
+    (
+        "no initial budget, month unknown",
+        "lakeside",
+        {"general_budget.initial_budget": 0},
+        "general_budget.completion",
+        ("missing", "deviation_needs_reason"),
+    ),
     # final_equals_budget
-    ("item spent as budgeted", "lakeside",
-     {"general_budget.classes.0.items.0.initial_budget": D("88.64")},
-     "general_budget.items.2080501.completion", ("rule", "final_equals_budget")),
-    ("item one fen over budget", "lakeside",
-     {"general_budget.classes.0.items.0.initial_budget": D("88.63")},
-     "general_budget.items.2080501.completion", ("missing", "deviation_needs_reason")),
+    (
+        "item spent as budgeted",
+        "lakeside",
+        {"general_budget.classes.0.items.0.initial_budget": D("88.64")},
+        "general_budget.items.2080501.completion",
+        ("rule", "final_equals_budget"),
+    ),
+    (
+        "item one fen over budget",
+        "lakeside",
+        {"general_budget.classes.0.items.0.initial_budget": D("88.63")},
+        "general_budget.items.2080501.completion",
+        ("missing", "deviation_needs_reason"),
+    ),
     # nothing_either_year
-    ("no 三公 in either year", "lakeside",
-     {"three_public.overseas.amount": 0, "prior_year.three_public.overseas": 0},
-     "three_public.overseas.change", ("not_needed", "nothing_either_year")),
-    ("none this year, some last year", "lakeside", {"three_public.overseas.amount": 0},
-     "three_public.overseas.change", ("missing", "change_needs_reason")),
+    (
+        "no 三公 in either year",
+        "lakeside",
+        {"three_public.overseas.amount": 0, "prior_year.three_public.overseas": 0},
+        "three_public.overseas.change",
+        ("not_needed", "nothing_either_year"),
+    ),
+    (
+        "none this year, some last year",
+        "lakeside",
+        {"three_public.overseas.amount": 0},
+        "three_public.overseas.change",
+        ("missing", "change_needs_reason"),
+    ),
     # flat
-    ("the same as last year", "lakeside", {"prior_year.grand_total": D("4626.31")},
-     "totals.change", ("not_needed", "flat")),
-    ("one fen more than last year", "lakeside", {"prior_year.grand_total": D("4626.30")},
-     "totals.change", ("missing", "change_needs_reason")),
+    (
+        "the same as last year",
+        "lakeside",
+        {"prior_year.grand_total": D("4626.31")},
+        "totals.change",
+        ("not_needed", "flat"),
+    ),
+    (
+        "one fen more than last year",
+        "lakeside",
+        {"prior_year.grand_total": D("4626.30")},
+        "totals.change",
+        ("missing", "change_needs_reason"),
+    ),
 ]
 
 
-@pytest.mark.parametrize(("what", "example", "edits", "key", "expected"), CASES,
-                         ids=[case[0] for case in CASES])
+@pytest.mark.parametrize(
+    ("what", "example", "edits", "key", "expected"), CASES, ids=[case[0] for case in CASES]
+)
 def test_builtin_rule_fires_or_not(what, example, edits, key, expected, seed_data, lakeside_data):
     data = no_reasons(seed_data if example == "seed" else lakeside_data)
     for path, value in edits.items():
@@ -111,7 +187,10 @@ def test_no_reason_gives_a_visible_placeholder_never_an_invented_one(lakeside_da
     no_reasons(lakeside_data)
     report = Report(load_figures(lakeside_data))
     text = report.render()
-    assert "与2022年度相比，收、支总计各增加407.85万元，增长9.67%。主要原因是：【请说明原因】。" in text
+    assert (
+        "与2022年度相比，收、支总计各增加407.85万元，增长9.67%。主要原因是：【请说明原因】。"
+        in text
+    )
     assert report.facts.sentence("totals.change").reason.source == "missing"
 
 
@@ -129,15 +208,27 @@ rules:
     when: "unit.new and not prior_given"
     reason: reform_document
 """
-OVERLAY_REASONS = "reform_document: 根据机构改革方案新设立，上年无可比数据\n"
+OVERLAY_REASONS = {
+    "zh": "reform_document: 根据机构改革方案新设立，上年无可比数据\n",
+    "en": "reform_document: it was set up under the institutional reform plan and has no comparable prior-year figures\n",
+}
 
 
 @pytest.fixture
 def overlay(tmp_path: Path) -> Path:
-    (tmp_path / "zh").mkdir()
     (tmp_path / "rules.yaml").write_text(OVERLAY_RULES, encoding="utf-8")
-    (tmp_path / "zh" / "reasons.yaml").write_text(OVERLAY_REASONS, encoding="utf-8")
+    for lang, text in OVERLAY_REASONS.items():
+        (tmp_path / lang).mkdir()
+        (tmp_path / lang / "reasons.yaml").write_text(text, encoding="utf-8")
     return tmp_path
+
+
+def test_a_rule_selecting_a_phrase_missing_in_one_language_is_refused(tmp_path):
+    (tmp_path / "rules.yaml").write_text(OVERLAY_RULES, encoding="utf-8")
+    (tmp_path / "zh").mkdir()
+    (tmp_path / "zh" / "reasons.yaml").write_text(OVERLAY_REASONS["zh"], encoding="utf-8")
+    with pytest.raises(PhrasebankError, match=r"en/reasons\.yaml does not have"):
+        load_phrasebank(None, [tmp_path])
 
 
 def test_an_overlay_rule_overrides_a_builtin_one_in_place(overlay):
@@ -160,9 +251,17 @@ def test_rules_command_lists_overlaid_rules_with_their_origin(overlay, capsys):
 def test_overlay_can_add_before_and_disable():
     base = load_phrasebank().rules
     added = base.overlay(
-        [{"id": "mine", "description": "d", "kinds": ["change"], "when": "true",
-          "reason": None, "before": "flat"},
-         {"id": "new_unit_three_public", "disabled": True}],
+        [
+            {
+                "id": "mine",
+                "description": "d",
+                "kinds": ["change"],
+                "when": "true",
+                "reason": None,
+                "before": "flat",
+            },
+            {"id": "new_unit_three_public", "disabled": True},
+        ],
         "test",
     )
     ids = [rule.id for rule in added]
@@ -189,8 +288,17 @@ def test_overlay_can_add_before_and_disable():
 def test_malicious_conditions_are_refused_at_load(condition):
     with pytest.raises(RuleError) as info:
         RuleSet().overlay(
-            [{"id": "evil", "description": "x", "kinds": ["change"], "when": condition,
-              "reason": None}], "overlay.yaml")
+            [
+                {
+                    "id": "evil",
+                    "description": "x",
+                    "kinds": ["change"],
+                    "when": condition,
+                    "reason": None,
+                }
+            ],
+            "overlay.yaml",
+        )
     assert "overlay.yaml: rule 'evil'" in str(info.value)
 
 
@@ -211,7 +319,9 @@ def test_runaway_arithmetic_is_stopped_while_running(condition, context):
 def test_an_unsafe_overlay_makes_render_exit_2(tmp_path, capsys):
     (tmp_path / "rules.yaml").write_text(
         "rules:\n  - {id: evil, description: x, kinds: [change], when: 'unit.__class__', "
-        "reason: null}\n", encoding="utf-8")
+        "reason: null}\n",
+        encoding="utf-8",
+    )
     assert main(["render", str(SEED), "--phrasebank", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "private attribute '__class__'" in err and "Traceback" not in err
