@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -49,6 +50,16 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="a style option (repeatable)",
     )
+    render.add_argument(
+        "--strict", action="store_true", help="refuse to render figures with errors (exit 1)"
+    )
+
+    check = sub.add_parser("check", help="check that the figures add up, before rendering")
+    check.add_argument("files", nargs="+", metavar="FILE", help="figures files (YAML or JSON)")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--lang", choices=("en", "zh"), default="en", help="message language")
+    check.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    _layer_options(check)
 
     explain = sub.add_parser("explain", help="say where every reason and number came from")
     explain.add_argument("file", help="figures file (YAML or JSON)")
@@ -59,8 +70,26 @@ def _parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", choices=("text", "json"), default="text")
     _layer_options(rules)
 
+    profiles = sub.add_parser("profiles", help="list the phrasebank profiles")
+    profiles.add_argument(
+        "--phrasebank",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="an extra phrasebank layer that may define profiles (repeatable)",
+    )
+
     sub.add_parser("schema", help="print the JSON Schema of a figures file")
     return parser
+
+
+def _profiles(args: argparse.Namespace) -> int:
+    from narrator.phrasebank import DEFAULT_PROFILE, available_profiles
+
+    for name, profile in available_profiles(args.phrasebank).items():
+        default = " (default)" if name == DEFAULT_PROFILE else ""
+        print(f"{name}{default}\n    {profile.description}\n    from: {profile.origin}")
+    return EXIT_OK
 
 
 def _layer_options(parser: argparse.ArgumentParser) -> None:
@@ -141,8 +170,48 @@ def _render(args: argparse.Namespace) -> int:
     report = load(
         args.file, profile=args.profile, phrasebanks=args.phrasebank, style=_style(args.style)
     )
+    from narrator.checks import format_text
+
+    errors = [d for d in report.check() if d.severity == "error"]
+    lang = "en" if args.lang == "en" else "zh"
+    if errors and args.strict:
+        sys.stderr.write(format_text([(args.file, errors)], lang=lang, bank=report.bank))
+        return EXIT_ERRORS
+    if errors:
+        # Rendering anyway: say so, so no contradicted figure is published unnoticed.
+        sys.stderr.write(format_text([(args.file, errors)], lang=lang, bank=report.bank))
+        print(
+            f"narrator: {args.file}: rendered despite {len(errors)} error(s); "
+            "use --strict to refuse",
+            file=sys.stderr,
+        )
     sys.stdout.write(report.render(lang=args.lang, format=args.format))
     return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from narrator.checks import Diagnostic, format_text, to_json
+    from narrator.report import load
+
+    status = EXIT_OK
+    results: list[tuple[str, Sequence[Diagnostic]]] = []
+    for file in args.files:
+        try:
+            results.append(
+                (file, load(file, profile=args.profile, phrasebanks=args.phrasebank).check())
+            )
+        except INPUT_ERRORS as exc:  # one bad file never stops the others
+            print(f"narrator: {exc}", file=sys.stderr)
+            status = EXIT_INVALID
+    failing = ("error", "warning") if args.strict else ("error",)
+    if status == EXIT_OK and any(d.severity in failing for _, found in results for d in found):
+        status = EXIT_ERRORS
+    if args.format == "json":
+        sys.stdout.write(to_json(results, lang=args.lang))
+    else:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        sys.stdout.write(format_text(results, lang=args.lang, colour=colour))
+    return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -155,6 +224,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "profiles":
+            return _profiles(args)
+        if args.command == "check":
+            return _check(args)
         return _render(args)
     except INPUT_ERRORS as exc:
         print(f"narrator: {exc}", file=sys.stderr)

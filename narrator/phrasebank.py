@@ -21,7 +21,7 @@ on first use, per phrasebank.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -30,12 +30,21 @@ import yaml
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from narrator.rules import RuleSet
+from narrator.rules import USER_REASON, RuleSet
 
 #: Languages narrator renders.
 LANGUAGES = ("zh", "en")
 #: Files of a language folder that are merged key by key.
-LANGUAGE_FILES = ("text", "reasons", "terms", "style", "catalog", "economic", "diagnostics")
+LANGUAGE_FILES = (
+    "text",
+    "reasons",
+    "terms",
+    "style",
+    "catalog",
+    "economic",
+    "diagnostics",
+    "tables",
+)
 #: The profile used when neither the figures nor the caller names one.
 DEFAULT_PROFILE = "zhejiang-2019"
 
@@ -104,6 +113,10 @@ class Profile:
     style: Mapping[str, str]
     lists: Mapping[str, str]
     origin: Path
+    #: Options the region's template prescribes: a figures file cannot change them.
+    prescribes: Mapping[str, str] = field(default_factory=dict)
+    #: The catalog edition whose names the profile prints (e.g. "2024": names_2024 first).
+    edition: str | None = None
 
 
 def _cleanup(text: str, joiner: str) -> str:
@@ -122,12 +135,14 @@ class Language:
         self.style: Mapping[str, Any] = data.get("style", {})
         catalog = data.get("catalog", {})
         self.names: Mapping[str, str] = catalog.get("names", {})
-        self.names_2024: Mapping[str, str] = catalog.get("names_2024", {})
+        self.catalog = catalog
         self.glossary_names: Mapping[str, str] = catalog.get("glossary_names", {})
         self.definitions: Mapping[str, str] = catalog.get("definitions", {})
         self.economic: Mapping[str, str] = data.get("economic", {}).get("names", {})
         #: Checker messages, labels and CLI words (``<lang>/diagnostics.yaml``).
         self.diagnostics: Mapping[str, Any] = data.get("diagnostics", {})
+        #: Table titles, column and row labels (``<lang>/tables.yaml``).
+        self.tables: Mapping[str, Any] = data.get("tables", {})
         self.origins = origins
         self.env = ImmutableSandboxedEnvironment(
             undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
@@ -174,10 +189,67 @@ class Language:
         return node
 
 
+def _check_overlay(path: Path, name: str, data: Mapping[str, Any], base: Mapping[str, Any]) -> None:
+    """An overlay overrides known keys with templates that compile; say where it does not."""
+    known = flatten(base) if name != "terms" else _term_paths(base)
+    given = flatten(data) if name != "terms" else _term_paths(data)
+    lines = key_lines(path)
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined)
+    for key, source in given.items():
+        line = lines.get(key, 0)
+        # New reason phrases are welcome (an overlay's own rules select them).
+        if key not in known and name != "reasons":
+            raise PhrasebankError(f"{path}:{line}: {key!r} is not a {name} key of the phrasebank")
+        if name == "terms":
+            continue
+        try:
+            env.parse(source)
+        except TemplateSyntaxError as exc:
+            raise PhrasebankError(
+                f"{path}:{line}: template {key!r}: {exc.message} (template line {exc.lineno})"
+            ) from exc
+
+
+def _term_paths(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    paths: dict[str, str] = {}
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            paths.update(_term_paths(value, f"{prefix}{key}."))
+        else:
+            paths[f"{prefix}{key}"] = str(value)
+    return paths
+
+
+def key_lines(path: Path) -> dict[str, int]:
+    """The line (1-based) of every dotted key of a YAML mapping file."""
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise PhrasebankError(f"{path}: not valid YAML: {exc}") from exc
+    lines: dict[str, int] = {}
+
+    def walk(node: yaml.Node, prefix: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                name = f"{prefix}{key.value}"
+                lines[name] = key.start_mark.line + 1
+                walk(value, name + ".")
+
+    if root is not None:
+        walk(root, "")
+    return lines
+
+
+#: Language files whose keys an overlay may only override, never invent.
+CHECKED_FILES = ("text", "reasons", "terms")
+
+
 class Phrasebank:
     """The merged layers for one profile: languages, rules, catalog and outline."""
 
-    def __init__(self, layers: Sequence[Path], profile: Profile) -> None:
+    def __init__(
+        self, layers: Sequence[Path], profile: Profile, checked_from: int | None = None
+    ) -> None:
         self.layers = tuple(layers)
         self.profile = profile
         self._lang_data: dict[str, dict[str, Any]] = {lang: {} for lang in LANGUAGES}
@@ -195,6 +267,7 @@ class Phrasebank:
                 if not isinstance(entries, list):
                     raise PhrasebankError(f"{rules_file}: expected a 'rules:' list")
                 rules = rules.overlay(entries, _origin(rules_file))
+            checked = checked_from is not None and self.layers.index(layer) >= checked_from
             for lang in LANGUAGES:
                 for name in LANGUAGE_FILES:
                     path = layer / lang / f"{name}.yaml"
@@ -203,10 +276,21 @@ class Phrasebank:
                         if not isinstance(data, Mapping):
                             raise PhrasebankError(f"{path}: expected a mapping")
                         current = self._lang_data[lang].get(name, {})
+                        if checked and name in CHECKED_FILES:
+                            _check_overlay(path, name, data, current)
                         self._lang_data[lang][name] = _merge(current, data)
                         self._origins[lang][name] = str(path)
         self.rules = rules
         self._languages: dict[str, Language] = {}
+        for rule in rules:
+            if rule.reason in (None, USER_REASON):
+                continue
+            for lang in LANGUAGES:
+                if rule.reason not in flatten(self._lang_data[lang].get("reasons", {})):
+                    raise PhrasebankError(
+                        f"{rule.origin}: rule {rule.id!r} selects the reason phrase "
+                        f"{rule.reason!r}, which {lang}/reasons.yaml does not have"
+                    )
 
     def language(self, lang: str) -> Language:
         if lang not in LANGUAGES:
@@ -270,6 +354,8 @@ def _read_profile(name: str, path: Path) -> Profile:
         style={str(k): str(v) for k, v in (data.get("style") or {}).items()},
         lists={str(k): str(v) for k, v in (data.get("lists") or {}).items()},
         origin=path,
+        prescribes={str(k): str(v) for k, v in (data.get("prescribes") or {}).items()},
+        edition=str(data["edition"]) if data.get("edition") else None,
     )
 
 
@@ -299,7 +385,8 @@ def load_phrasebank(profile: str | None = None, extra: Sequence[str | Path] = ()
     for own_layer in profile_layers:
         if not own_layer.is_dir():
             raise PhrasebankError(f"{path}: layer {str(own_layer)!r} is not a directory")
-    bank = Phrasebank([base, *profile_layers, *(Path(p) for p in extra_layers)], prof)
+    layers = [base, *profile_layers, *(Path(p) for p in extra_layers)]
+    bank = Phrasebank(layers, prof, checked_from=len(layers) - len(extra_layers))
     _CACHE[key] = bank
     return bank
 
