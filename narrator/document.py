@@ -26,6 +26,8 @@ class Table:
     unit_note: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    #: What the filed table prints under itself (注：… / 说明：…), or nothing.
+    note: str = ""
 
 
 Block = Heading | Paragraph | Table

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
+from narrator.checks import Diagnostic, run_checks
 from narrator.decisions import Facts, decide, resolve_style
 from narrator.document import Document
 from narrator.figures import Figures, load_figures, validate
-from narrator.formats import writer
+from narrator.formats import Output, format_for_path, get_format, writer
 from narrator.phrasebank import LANGUAGES, Phrasebank, load_phrasebank
 
 LangChoice = str  # "zh", "en" or "both"
@@ -35,7 +36,8 @@ class Report:
         self.phrasebanks = tuple(phrasebanks)
         self.profile_name = profile or figures.profile
         self.bank: Phrasebank = load_phrasebank(self.profile_name, self.phrasebanks)
-        self.style = resolve_style(self.bank.profile.style, figures.style, style or {})
+        chosen = self.bank.profile
+        self.style = resolve_style(chosen.style, figures.style, chosen.prescribes, style or {})
         self._style_override = dict(style or {})
 
     @cached_property
@@ -43,18 +45,82 @@ class Report:
         """The derived numbers and decided reasons, shared by both languages."""
         return decide(self.figures, self.bank, self.style)
 
-    def document(self, lang: str = "zh") -> Document:
+    @cached_property
+    def said(self) -> frozenset[str]:
+        """The keys of the sentences the profile's outline actually prints."""
+        from narrator.render import Renderer
+
+        renderer = Renderer(self.bank, "zh", self.facts)
+        renderer.document()
+        return frozenset(renderer.said)
+
+    @cached_property
+    def _diagnostics(self) -> tuple[Diagnostic, ...]:
+        return tuple(run_checks(self.figures, self.facts, bank=self.bank, said=self.said))
+
+    def check(self) -> list[Diagnostic]:
+        """What does not add up in the figures, as diagnostics (see :mod:`narrator.checks`)."""
+        return list(self._diagnostics)
+
+    def document(self, lang: str = "zh", *, tables: bool = False) -> Document:
+        """One language's document; ``tables`` adds the public tables (公开01–08表)."""
         from narrator.render import render_document
 
-        return render_document(self.bank, lang, self.facts)
+        return render_document(self.bank, lang, self.facts, tables=tables)
 
-    def documents(self, lang: LangChoice = "zh") -> list[Document]:
+    def documents(self, lang: LangChoice = "zh", *, tables: bool = False) -> list[Document]:
         langs = LANGUAGES if lang == "both" else (lang,)
-        return [self.document(code) for code in langs]
+        return [self.document(code, tables=tables) for code in langs]
 
-    def render(self, lang: LangChoice = "zh", format: str = "text") -> str:
-        """The report as text in ``lang`` (``zh``, ``en`` or ``both``)."""
-        return writer(format)(self.documents(lang))
+    @overload
+    def render(
+        self,
+        lang: LangChoice = ...,
+        format: Literal["text", "md", "html"] = ...,
+        *,
+        tables: bool | None = ...,
+    ) -> str: ...
+    @overload
+    def render(
+        self, lang: LangChoice, format: Literal["docx"], *, tables: bool | None = ...
+    ) -> bytes: ...
+    @overload
+    def render(
+        self, lang: LangChoice = ..., *, format: Literal["docx"], tables: bool | None = ...
+    ) -> bytes: ...
+    @overload
+    def render(
+        self, lang: LangChoice = ..., format: str = ..., *, tables: bool | None = ...
+    ) -> Output: ...
+    def render(
+        self, lang: LangChoice = "zh", format: str = "text", *, tables: bool | None = None
+    ) -> Output:
+        """The report in ``lang`` (``zh``, ``en`` or ``both``) as ``format``.
+
+        ``text``, ``md`` and ``html`` give text, ``docx`` gives bytes. ``tables`` adds the
+        public tables (公开01–08表); by default they are in md, html and docx, not in text.
+        """
+        spec = get_format(format)
+        with_tables = spec.tables if tables is None else tables
+        return writer(spec.name)(self.documents(lang, tables=with_tables))
+
+    def write(
+        self,
+        path: str | Path,
+        lang: LangChoice = "zh",
+        format: str | None = None,
+        *,
+        tables: bool | None = None,
+    ) -> Path:
+        """Write the report to ``path``; the format defaults to the file's extension."""
+        target = Path(path)
+        name = format or format_for_path(target).name
+        content = self.render(lang, name, tables=tables)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+        return target
 
     def explain(self) -> list[dict[str, Any]]:
         """One entry per sentence that carries a reason or a computed number.
@@ -68,6 +134,8 @@ class Report:
         renderers = {lang: Renderer(self.bank, lang, self.facts) for lang in LANGUAGES}
         entries: list[dict[str, Any]] = []
         for sentence in self.facts.sentences:
+            if sentence.key not in self.said:
+                continue
             entries.append(
                 {
                     "section": sentence.section,

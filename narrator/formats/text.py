@@ -20,6 +20,8 @@ def block_lines(block: Block) -> Iterator[str]:
             yield "\t".join(block.header)
         for row in block.rows:
             yield "\t".join(row).rstrip("\t")
+        if block.note:
+            yield block.note
 
 
 def generate(documents: Sequence[Document]) -> Iterator[str]:

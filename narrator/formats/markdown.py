@@ -1,0 +1,102 @@
+"""Markdown: ``#`` headings, paragraphs, pipe tables with their unit note.
+
+Text is escaped so that nothing in it is read as Markdown or HTML: a figure's free
+text ``<script>`` prints as the characters, not as a tag.
+
+>>> from narrator.document import Document, Heading, Paragraph
+>>> doc = Document("zh", "T", (Heading("t", 0, "", "T"), Paragraph("p", "a*b*<i>")))
+>>> print(write([doc]), end="")
+# T
+<BLANKLINE>
+a\\*b\\*\\<i\\>
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from narrator.document import Block, Document, Heading, Paragraph, Table, pair
+from narrator.formats._common import lines, numeric_columns
+
+# CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that
+# can start markup inside a line (emphasis, code, links, raw HTML, tables, escapes).
+_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+# ...and these only at the start of a line (headings, quotes, lists, rules).
+_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+
+
+def escape(text: str) -> str:
+    r"""Text as Markdown that shows exactly that text.
+
+    >>> escape("1. R&D_b | <b>")
+    '1\\. R\\&D\\_b \\| \\<b\\>'
+    """
+    return _LINE_START.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), escape_inline(text))
+
+
+def escape_inline(text: str) -> str:
+    """Text inside a line (a table cell): only the inline markup characters are escaped."""
+    return _INLINE.sub(r"\\\1", text)
+
+
+def _escape_marker(marker: str) -> str:
+    if marker[-1] in ".)":
+        return marker[:-1] + "\\" + marker[-1]
+    return "\\" + marker
+
+
+def _cell(text: str) -> str:
+    # A cell is one line: its line breaks become <br> (GFM's way).
+    return "<br>".join(escape_inline(line) for line in lines(text)) or " "
+
+
+def _row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(_cell(cell) for cell in cells) + " |"
+
+
+def table_lines(table: Table) -> Iterator[str]:
+    """A pipe table: title in bold, the unit note, the table, the note under it."""
+    if table.title:
+        yield f"**{escape(table.title)}**"
+        yield ""
+    if table.unit_note:
+        yield escape(table.unit_note)
+        yield ""
+    width = max([len(table.header), *(len(row) for row in table.rows)], default=1)
+    numeric = numeric_columns(table)
+    # GFM needs a header row; a label/value table gets an empty one.
+    header = tuple(table.header) + ("",) * (width - len(table.header))
+    yield _row(header)
+    yield "| " + " | ".join("---:" if i in numeric else "---" for i in range(width)) + " |"
+    for row in table.rows:
+        yield _row(tuple(row) + ("",) * (width - len(row)))
+    if table.note:
+        yield ""
+        yield "  \n".join(escape(line) for line in lines(table.note))
+
+
+def block_text(block: Block) -> str:
+    if isinstance(block, Heading):
+        return "#" * (block.level + 1) + " " + escape_inline(f"{block.number}{block.text}".strip())
+    if isinstance(block, Paragraph):
+        # Hard line breaks keep the lines of free text (duties) apart.
+        return "\\\n".join(escape(line) for line in lines(block.text))
+    return "\n".join(table_lines(block))
+
+
+def generate(documents: Sequence[Document]) -> Iterator[str]:
+    """Markdown blocks; two documents are interleaved block by block (zh, then en)."""
+    if len(documents) == 2:
+        for first, second in pair(documents[0], documents[1]):
+            for block in (first, second):
+                if block is not None:
+                    yield block_text(block)
+        return
+    for document in documents:
+        for block in document.blocks:
+            yield block_text(block)
+
+
+def write(documents: Sequence[Document]) -> str:
+    return "\n\n".join(text for text in generate(documents) if text) + "\n"
