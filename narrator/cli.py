@@ -113,8 +113,12 @@ def _explain(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
     for entry in entries:
-        rule = f" rule {entry['rule']}" if entry["rule"] else ""
-        print(f"[{entry['section']}] {entry['sentence']}: {entry['reason_source']}{rule}")
+        source, rule = entry["reason_source"], entry["rule"]
+        if source == "rule":
+            said = f"rule {rule}"
+        else:
+            said = source.replace("_", " ") + (f" (rule {rule})" if rule else "")
+        print(f"[{entry['section']}] {entry['sentence']}  reason: {said}")
         for name, value in entry["inputs"].items():
             print(f"    {name} = {value}")
         print(f"  zh: {entry['zh']}")
