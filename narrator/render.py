@@ -99,6 +99,8 @@ class Renderer:
             used_for=self.used_for,
             item_path=self.item_path,
             month=self.month,
+            phrase=self.phrase,
+            versus=self.versus,
             budgeted=budgeted,
             picked=picked,
             glossary_entries=self.glossary_entries,
@@ -212,6 +214,14 @@ class Renderer:
             f"sentences.{sentence.phrase}",
             {"s": sentence, "d": sentence.value, **sentence.params},
         )
+
+    def versus(self, value: Change, base: str) -> str:
+        """A change against a named base (比上年度增加… / 与上年度持平)."""
+        return self._render("versus", {"d": value, "base": base})
+
+    def phrase(self, key: str, **params: Any) -> str:
+        """Another text key rendered with extra variables (templates compose phrases)."""
+        return self._render(key, params)
 
     def paragraph(self, key: str) -> str:
         """One paragraph template rendered on its own (explain uses it)."""
