@@ -14,12 +14,19 @@ from collections.abc import Sequence
 
 from narrator.decisions import StyleOptionError
 from narrator.figures import FiguresError, json_schema
+from narrator.formats import FORMATS
 from narrator.phrasebank import PhrasebankError
 from narrator.rules import RuleError
 
 EXIT_OK, EXIT_ERRORS, EXIT_INVALID = 0, 1, 2
+
+
+class UsageError(ValueError):
+    """The command line asks for something that cannot be done."""
+
+
 #: Errors that are the input's fault: reported in one message, never a traceback.
-INPUT_ERRORS = (FiguresError, PhrasebankError, RuleError, StyleOptionError)
+INPUT_ERRORS = (FiguresError, PhrasebankError, RuleError, StyleOptionError, UsageError)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,10 +36,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    render = sub.add_parser("render", help="render a report from a figures file")
-    render.add_argument("file", help="figures file (YAML or JSON)")
+    render = sub.add_parser(
+        "render",
+        help="render reports from figures files",
+        description="Render one figures file to standard output, or files and folders "
+        "to a folder with -o (one output per input and language, summary.json beside them).",
+    )
+    render.add_argument("paths", nargs="+", metavar="PATH", help="figures files or folders")
     render.add_argument("--lang", choices=("zh", "en", "both"), default="zh")
-    render.add_argument("--format", default="text", choices=("text",))
+    render.add_argument("--format", default="text", choices=tuple(FORMATS))
+    render.add_argument("-o", "--output", metavar="OUTDIR", help="write outputs to this folder")
+    render.add_argument(
+        "-j", "--jobs", type=int, default=1, metavar="N", help="render N inputs at once (with -o)"
+    )
     render.add_argument(
         "--profile", help="phrasebank profile (default: the file's, or zhejiang-2019)"
     )
@@ -169,8 +185,15 @@ def _style(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _render(args: argparse.Namespace) -> int:
+    if args.output is not None:
+        return _render_batch(args)
+    if len(args.paths) != 1:
+        raise UsageError("several inputs need -o OUTDIR")
+    if FORMATS[args.format].binary:
+        raise UsageError(f"--format {args.format} writes a file: give -o OUTDIR")
     from narrator.report import load
 
+    args.file = args.paths[0]
     report = load(
         args.file, profile=args.profile, phrasebanks=args.phrasebank, style=_style(args.style)
     )
@@ -189,8 +212,54 @@ def _render(args: argparse.Namespace) -> int:
             "use --strict to refuse",
             file=sys.stderr,
         )
-    sys.stdout.write(report.render(lang=args.lang, format=args.format))
+    text = report.render(lang=args.lang, format=args.format)
+    assert isinstance(text, str)  # binary formats were refused above
+    sys.stdout.write(text)
     return EXIT_OK
+
+
+def _render_batch(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from narrator.batch import Options, Outcome, find_inputs, run
+
+    if args.jobs < 1:
+        raise UsageError("-j must be at least 1")
+    inputs = find_inputs(args.paths)
+    options = Options(
+        lang=args.lang,
+        format=args.format,
+        profile=args.profile,
+        phrasebanks=tuple(str(Path(p).resolve()) for p in args.phrasebank),
+        style=tuple(sorted(_style(args.style).items())),
+        strict=args.strict,
+    )
+    on_terminal = sys.stderr.isatty()
+
+    def progress(done: int, total: int, outcome: Outcome) -> None:
+        if not outcome.ok:
+            print(
+                f"\rnarrator: {outcome.input}: {outcome.status}: {outcome.message}", file=sys.stderr
+            )
+        if on_terminal:
+            width = 30
+            filled = width * done // max(total, 1)
+            bar = "#" * filled + "-" * (width - filled)
+            sys.stderr.write(f"\r[{bar}] {done}/{total}")
+            sys.stderr.flush()
+
+    outcomes = run(inputs, Path(args.output), options, jobs=args.jobs, progress=progress)
+    if on_terminal:
+        sys.stderr.write("\n")
+    failed = [o for o in outcomes if not o.ok]
+    written = sum(len(o.outputs) for o in outcomes)
+    print(
+        f"narrator: {len(outcomes) - len(failed)} of {len(outcomes)} inputs rendered, "
+        f"{written} files written to {args.output}; {len(failed)} failed "
+        f"(see {Path(args.output) / 'summary.json'})",
+        file=sys.stderr,
+    )
+    return EXIT_ERRORS if failed else EXIT_OK
 
 
 def _check(args: argparse.Namespace) -> int:

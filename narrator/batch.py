@@ -1,0 +1,168 @@
+"""Batch rendering: many figures files to a folder, one bad input never stopping the others.
+
+:func:`run` renders every input and returns one :class:`Outcome` per input; it prints
+nothing (the CLI reports progress through a callback). Each output is written to a
+temporary file beside its target and renamed into place, so an interrupted run leaves no
+half-written document. ``summary.json`` records each input's status and diagnostics.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+#: File suffixes a folder is searched for.
+FIGURE_SUFFIXES = (".yaml", ".yml", ".json")
+#: The summary written beside the outputs.
+SUMMARY_NAME = "summary.json"
+
+Status = Literal["ok", "invalid", "refused", "failed"]
+
+
+@dataclass(frozen=True)
+class Options:
+    """How every input is rendered."""
+
+    lang: str = "zh"
+    format: str = "text"
+    profile: str | None = None
+    phrasebanks: tuple[str, ...] = ()
+    style: tuple[tuple[str, str], ...] = ()
+    strict: bool = False
+
+
+@dataclass
+class Outcome:
+    """What became of one input."""
+
+    input: str
+    status: Status
+    outputs: list[str] = field(default_factory=list)
+    message: str = ""
+    diagnostics: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def find_inputs(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and the figures files under each folder (sorted, recursively)."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in FIGURE_SUFFIXES))
+        else:
+            found.append(path)
+    return found
+
+
+def output_names(path: Path, outdir: Path, options: Options) -> dict[str, Path]:
+    """Target per language: ``OUTDIR/<stem>.<lang><ext>`` (``both`` gives zh and en)."""
+    from narrator.formats import get_format
+
+    extension = get_format(options.format).extension
+    langs = ("zh", "en") if options.lang == "both" else (options.lang,)
+    return {lang: outdir / f"{path.stem}.{lang}{extension}" for lang in langs}
+
+
+def write_atomically(target: Path, content: str | bytes) -> None:
+    """Write to a temporary file in the target's folder, then rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content.encode("utf-8") if isinstance(content, str) else content)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def render_one(path: Path, outdir: Path, options: Options) -> Outcome:
+    """Render one input; every failure becomes an :class:`Outcome`, never an exception."""
+    from narrator.checks import records
+    from narrator.cli import INPUT_ERRORS
+    from narrator.report import load
+
+    outcome = Outcome(str(path), "ok")
+    try:
+        report = load(
+            path,
+            profile=options.profile,
+            phrasebanks=options.phrasebanks,
+            style=dict(options.style),
+        )
+        diagnostics = report.check()
+        outcome.diagnostics = [
+            {key: value for key, value in record.items() if key != "file"}
+            for record in records(str(path), diagnostics)
+        ]
+        if options.strict and any(d.severity == "error" for d in diagnostics):
+            outcome.status = "refused"
+            outcome.message = "the figures have errors (--strict)"
+            return outcome
+        for lang, target in output_names(path, outdir, options).items():
+            write_atomically(target, report.render(lang, options.format))
+            outcome.outputs.append(str(target))
+    except INPUT_ERRORS as exc:
+        outcome.status = "invalid"
+        outcome.message = str(exc)
+    except Exception as exc:  # one unit's bug must not stop the office's run
+        outcome.status = "failed"
+        outcome.message = f"{type(exc).__name__}: {exc}"
+    return outcome
+
+
+def _render_star(args: tuple[Path, Path, Options]) -> Outcome:
+    return render_one(*args)
+
+
+def run(
+    inputs: Sequence[Path],
+    outdir: Path,
+    options: Options,
+    *,
+    jobs: int = 1,
+    progress: Callable[[int, int, Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Render every input into ``outdir``; write ``summary.json``; return the outcomes."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    outcomes: list[Outcome] = []
+    for done, outcome in enumerate(_outcomes(inputs, outdir, options, jobs), 1):
+        outcomes.append(outcome)
+        if progress is not None:
+            progress(done, len(inputs), outcome)
+    summary = {
+        "inputs": len(outcomes),
+        "ok": sum(o.ok for o in outcomes),
+        "failed": sum(not o.ok for o in outcomes),
+        "options": asdict(options),
+        "results": [asdict(o) for o in outcomes],
+    }
+    write_atomically(
+        outdir / SUMMARY_NAME, json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
+    )
+    return outcomes
+
+
+def _outcomes(
+    inputs: Sequence[Path], outdir: Path, options: Options, jobs: int
+) -> Iterator[Outcome]:
+    if jobs <= 1 or len(inputs) <= 1:
+        for path in inputs:
+            yield render_one(path, outdir, options)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        # Chunks keep the per-task overhead small; map keeps the inputs' order.
+        chunk = max(1, len(inputs) // (jobs * 8))
+        yield from pool.map(
+            _render_star, [(path, outdir, options) for path in inputs], chunksize=chunk
+        )
