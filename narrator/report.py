@@ -122,6 +122,29 @@ class Report:
             target.write_text(content, encoding="utf-8")
         return target
 
+    # -- notebooks ------------------------------------------------------------
+
+    def _findings(self) -> list[tuple[str, str, str]]:
+        return [(d.severity, d.code, d.message("en")) for d in self.check()]
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the checker's findings, then Chinese and English side by side."""
+        from narrator.formats.html import fragment
+
+        return fragment(self.documents("both"), self._findings())
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter (Markdown): the findings, then each Chinese block beside its English."""
+        from narrator.formats.markdown import side_by_side
+
+        return side_by_side(self.documents("both"), self._findings())
+
+    def __repr__(self) -> str:
+        return (
+            f"<Report {self.figures.unit.name.zh} {self.figures.unit.year} "
+            f"profile={self.bank.profile.name}>"
+        )
+
     def explain(self) -> list[dict[str, Any]]:
         """One entry per sentence that carries a reason or a computed number.
 

@@ -149,3 +149,42 @@ def write(documents: Sequence[Document]) -> str:
         "<body>",
     ]
     return "\n".join([*head, *_body(documents), "</body>", "</html>"]) + "\n"
+
+
+#: Scoped style of the notebook view (a fragment inside Jupyter's own page).
+FRAGMENT_CSS = """
+.narrator-report .bilingual { display: grid; grid-template-columns: 1fr 1fr; gap: 0.3em 1.5em; }
+.narrator-report .findings { border-left: 4px solid #c60; padding: 0.2em 0.8em; margin: 0.5em 0; }
+.narrator-report .findings.clean { border-color: #393; }
+.narrator-report td.amount, .narrator-report th { text-align: right; }
+"""
+
+
+def fragment(documents: Sequence[Document], findings: Sequence[tuple[str, str, str]]) -> str:
+    """A notebook view: the checker's findings, then the documents (side by side for two).
+
+    ``findings`` are (severity, code, message) triples, already in the reader's language.
+    """
+    counts = {
+        severity: sum(1 for f in findings if f[0] == severity)
+        for severity in ("error", "warning", "info")
+    }
+    plural = {"error": "errors", "warning": "warnings", "info": "info"}
+    summary = ", ".join(
+        f"{n} {severity if n == 1 else plural[severity]}" for severity, n in counts.items()
+    )
+    items = "".join(
+        f"<li><b>{_text(severity)}</b> <code>{_text(code)}</code> {_text(message)}</li>"
+        for severity, code, message in findings
+        if severity != "info"
+    )
+    clean = "" if counts["error"] or counts["warning"] else " clean"
+    parts = [
+        '<div class="narrator-report">',
+        f"<style>{FRAGMENT_CSS}</style>",
+        f'<div class="findings{clean}"><p>Checker: {_text(summary)}</p>',
+        f"<ul>{items}</ul></div>" if items else "</div>",
+        *_body(documents),
+        "</div>",
+    ]
+    return "\n".join(parts)

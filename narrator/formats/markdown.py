@@ -100,3 +100,31 @@ def generate(documents: Sequence[Document]) -> Iterator[str]:
 
 def write(documents: Sequence[Document]) -> str:
     return "\n\n".join(text for text in generate(documents) if text) + "\n"
+
+
+def side_by_side(documents: Sequence[Document], findings: Sequence[tuple[str, str, str]]) -> str:
+    """A notebook view: findings, then a two-column table of each block and its translation."""
+    counts = {
+        severity: sum(1 for f in findings if f[0] == severity)
+        for severity in ("error", "warning", "info")
+    }
+    lines = ["**Checker:** " + ", ".join(f"{n} {severity}" for severity, n in counts.items()), ""]
+    lines += [
+        f"- **{severity}** `{code}` {escape_inline(message)}"
+        for severity, code, message in findings
+        if severity != "info"
+    ]
+    lines += ["", "| 中文 | English |", "| --- | --- |"]
+    first, second = documents
+    for left, right in pair(first, second):
+        cells = [_side_text(block) if block is not None else "" for block in (left, right)]
+        lines.append(_row(cells))
+    return "\n".join(lines) + "\n"
+
+
+def _side_text(block: Block) -> str:
+    if isinstance(block, Heading):
+        return f"**{block.number}{block.text}**"
+    if isinstance(block, Table):
+        return f"**{block.title}** ({block.unit_note})"
+    return block.text
