@@ -117,14 +117,15 @@ def side_by_side(documents: Sequence[Document], findings: Sequence[tuple[str, st
     lines += ["", "| 中文 | English |", "| --- | --- |"]
     first, second = documents
     for left, right in pair(first, second):
-        cells = [_side_text(block) if block is not None else "" for block in (left, right)]
-        lines.append(_row(cells))
+        cells = [_side_cell(block) if block is not None else " " for block in (left, right)]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
-def _side_text(block: Block) -> str:
+def _side_cell(block: Block) -> str:
+    """One block as an escaped table cell; headings and table titles in bold."""
     if isinstance(block, Heading):
-        return f"**{block.number}{block.text}**"
+        return f"**{_cell(block.number + block.text)}**"
     if isinstance(block, Table):
-        return f"**{block.title}** ({block.unit_note})"
-    return block.text
+        return f"**{_cell(block.title)}** ({_cell(block.unit_note)})"
+    return _cell(block.text)
