@@ -49,16 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument(
         "-j", "--jobs", type=int, default=1, metavar="N", help="render N inputs at once (with -o)"
     )
-    render.add_argument(
-        "--profile", help="phrasebank profile (default: the file's, or zhejiang-2019)"
-    )
-    render.add_argument(
-        "--phrasebank",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="an extra phrasebank layer (repeatable)",
-    )
+    _layer_options(render)
     render.add_argument(
         "--style",
         action="append",
