@@ -35,6 +35,19 @@ class Options:
     phrasebanks: tuple[str, ...] = ()
     style: tuple[tuple[str, str], ...] = ()
     strict: bool = False
+    #: Compare each output with the file it replaces (:attr:`Outcome.changes`).
+    diff: bool = False
+
+
+@dataclass(frozen=True)
+class OutputChange:
+    """How one output differs from the file it replaced (``--diff``)."""
+
+    output: str
+    #: ``new`` (no file before), ``changed`` or ``unchanged``.
+    state: Literal["new", "changed", "unchanged"]
+    #: A unified diff of the text (a Word file's paragraphs and cells); "" when unchanged.
+    diff: str = ""
 
 
 @dataclass
@@ -46,6 +59,8 @@ class Outcome:
     outputs: list[str] = field(default_factory=list)
     message: str = ""
     diagnostics: list[dict[str, Any]] = field(default_factory=list)
+    #: With ``Options.diff``: one comparison per output (not written to summary.json).
+    changes: list[OutputChange] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -110,7 +125,10 @@ def render_one(path: Path, outdir: Path, options: Options) -> Outcome:
             outcome.message = "the figures have errors (--strict)"
             return outcome
         for lang, target in output_names(path, outdir, options).items():
-            write_atomically(target, report.render(lang, options.format))
+            content = report.render(lang, options.format)
+            if options.diff:
+                outcome.changes.append(compare_output(target, content))
+            write_atomically(target, content)
             outcome.outputs.append(str(target))
     except INPUT_ERRORS as exc:
         outcome.status = "invalid"
@@ -119,6 +137,42 @@ def render_one(path: Path, outdir: Path, options: Options) -> Outcome:
         outcome.status = "failed"
         outcome.message = f"{type(exc).__name__}: {exc}"
     return outcome
+
+
+def compare_output(target: Path, content: str | bytes) -> OutputChange:
+    """Compare new output with the file at ``target``: Word files by their text."""
+    import difflib
+
+    if not target.is_file():
+        return OutputChange(str(target), "new")
+    old = target.read_bytes()
+    if isinstance(content, bytes):
+        before, after = _docx_text(old), _docx_text(content)
+    else:
+        before, after = old.decode("utf-8", errors="replace"), content
+    if before == after:
+        return OutputChange(str(target), "unchanged")
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=f"a/{target.name}",
+        tofile=f"b/{target.name}",
+    )
+    text = "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+    return OutputChange(str(target), "changed", text)
+
+
+def _docx_text(content: bytes) -> str:
+    """The paragraphs and table cells of a Word file, one per line."""
+    import io
+
+    from docx import Document
+
+    document = Document(io.BytesIO(content))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        lines.extend("\t".join(cell.text for cell in row.cells) for row in table.rows)
+    return "\n".join(lines) + "\n"
 
 
 def _render_star(args: tuple[Path, Path, Options]) -> Outcome:
@@ -145,7 +199,7 @@ def run(
         "ok": sum(o.ok for o in outcomes),
         "failed": sum(not o.ok for o in outcomes),
         "options": asdict(options),
-        "results": [asdict(o) for o in outcomes],
+        "results": [{k: v for k, v in asdict(o).items() if k != "changes"} for o in outcomes],
     }
     write_atomically(
         outdir / SUMMARY_NAME, json.dumps(summary, ensure_ascii=False, indent=2) + "\n"

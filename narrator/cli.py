@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from narrator.decisions import StyleOptionError
 from narrator.figures import FiguresError, json_schema
@@ -60,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--strict", action="store_true", help="refuse to render figures with errors (exit 1)"
     )
+    render.add_argument(
+        "--diff",
+        action="store_true",
+        help="with -o: print a unified diff of each output against the file it replaces",
+    )
 
     check = sub.add_parser("check", help="check that the figures add up, before rendering")
     check.add_argument("files", nargs="+", metavar="FILE", help="figures files (YAML or JSON)")
@@ -87,7 +93,72 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("schema", help="print the JSON Schema of a figures file")
+    _phrasebank_parser(sub)
     return parser
+
+
+def _phrasebank_parser(sub: Any) -> None:
+    bank = sub.add_parser("phrasebank", help="check phrasebanks and exchange translations")
+    tools = bank.add_subparsers(dest="tool", required=True)
+    check = tools.add_parser(
+        "check", help="parity, variables, syntax, unknown names, rule phrases, unused keys"
+    )
+    _layer_options(check)
+    status = tools.add_parser("status", help="list missing and stale English entries")
+    _layer_options(status)
+    stamp = tools.add_parser(
+        "stamp", help="record the Chinese each English entry now translates (en/sources.yaml)"
+    )
+    _layer_options(stamp)
+    stamp.add_argument("--layer", metavar="DIR", help="the layer to stamp (default: the top one)")
+    export = tools.add_parser("export-po", help="write a gettext PO file for translators")
+    _layer_options(export)
+    export.add_argument("--lang", choices=("en",), default="en")
+    export.add_argument("-o", "--output", required=True, metavar="FILE")
+    imp = tools.add_parser("import-po", help="write a PO file's edits as an overlay layer")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--into", required=True, metavar="DIR", help="the overlay layer to write")
+    _layer_options(imp)
+
+
+def _phrasebank(args: argparse.Namespace) -> int:
+    from narrator import translation
+
+    if args.tool in ("check", "status"):
+        run = translation.check if args.tool == "check" else translation.status
+        problems = run(args.profile, args.phrasebank)
+        for problem in problems:
+            print(problem)
+        failing = [p for p in problems if p.severity == "error"]
+        counts = f"{len(failing)} problem(s), {len(problems) - len(failing)} note(s)"
+        print(f"narrator: phrasebank {args.tool}: {counts}", file=sys.stderr)
+        return EXIT_ERRORS if failing else EXIT_OK
+    if args.tool == "stamp":
+        path, count = translation.stamp(args.profile, args.phrasebank, args.layer)
+        print(f"narrator: {count} English entries stamped in {path}", file=sys.stderr)
+        return EXIT_OK
+    from babel.messages.pofile import read_po, write_po
+
+    if args.tool == "export-po":
+        catalog = translation.export_po(args.profile, args.phrasebank, args.lang)
+        with open(args.output, "wb") as stream:
+            write_po(stream, catalog, width=100, sort_output=False)
+        print(f"narrator: {len(catalog)} messages written to {args.output}", file=sys.stderr)
+        return EXIT_OK
+    try:
+        with open(args.file, "rb") as stream:
+            catalog = read_po(stream, abort_invalid=True)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{args.file}: cannot be read as a PO file: {exc}") from exc
+    result = translation.import_po(catalog, args.into, args.profile, args.phrasebank)
+    for context in result.changed:
+        print(f"changed {context}")
+    print(
+        f"narrator: {len(result.changed)} changed, {len(result.stamped)} stamped, "
+        f"written to {args.into}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
 
 
 def _profiles(args: argparse.Namespace) -> int:
@@ -178,6 +249,8 @@ def _style(pairs: Sequence[str]) -> dict[str, str]:
 def _render(args: argparse.Namespace) -> int:
     if args.output is not None:
         return _render_batch(args)
+    if args.diff:
+        raise UsageError("--diff compares with the files in -o OUTDIR: give -o OUTDIR")
     if len(args.paths) != 1:
         raise UsageError("several inputs need -o OUTDIR")
     if FORMATS[args.format].binary:
@@ -224,6 +297,7 @@ def _render_batch(args: argparse.Namespace) -> int:
         phrasebanks=tuple(str(Path(p).resolve()) for p in args.phrasebank),
         style=tuple(sorted(_style(args.style).items())),
         strict=args.strict,
+        diff=args.diff,
     )
     on_terminal = sys.stderr.isatty()
 
@@ -244,6 +318,15 @@ def _render_batch(args: argparse.Namespace) -> int:
         sys.stderr.write("\n")
     failed = [o for o in outcomes if not o.ok]
     written = sum(len(o.outputs) for o in outcomes)
+    if args.diff:
+        changes = [change for o in outcomes for change in o.changes]
+        for change in changes:
+            sys.stdout.write(change.diff)
+        states = [c.state for c in changes]
+        print(
+            f"narrator: {states.count('changed')} changed, {states.count('unchanged')} "
+            f"unchanged, {states.count('new')} new"
+        )
     print(
         f"narrator: {len(outcomes) - len(failed)} of {len(outcomes)} inputs rendered, "
         f"{written} files written to {args.output}; {len(failed)} failed "
@@ -292,6 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _profiles(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "phrasebank":
+            return _phrasebank(args)
         return _render(args)
     except INPUT_ERRORS as exc:
         print(f"narrator: {exc}", file=sys.stderr)

@@ -47,6 +47,9 @@ LANGUAGE_FILES = (
 )
 #: The profile used when neither the figures nor the caller names one.
 DEFAULT_PROFILE = "zhejiang-2019"
+#: Jinja2 globals no phrase needs, removed from the template environment (``namespace``
+#: and ``dict`` stay: templates use ``namespace``). Overlays that name them are refused.
+UNUSED_GLOBALS = ("cycler", "joiner", "lipsum", "range")
 
 
 class PhrasebankError(ValueError):
@@ -147,6 +150,8 @@ class Language:
         self.env = ImmutableSandboxedEnvironment(
             undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
         )
+        for name in UNUSED_GLOBALS:
+            self.env.globals.pop(name, None)
         self._compiled: dict[str, Template] = {}
 
     def has(self, key: str) -> bool:
@@ -278,6 +283,11 @@ class Phrasebank:
                         current = self._lang_data[lang].get(name, {})
                         if checked and name in CHECKED_FILES:
                             _check_overlay(path, name, data, current)
+                        if checked:
+                            # Untrusted layer: no template-injection or format-string payloads.
+                            from narrator.translation import refuse_hazards
+
+                            refuse_hazards(path, name, data)
                         self._lang_data[lang][name] = _merge(current, data)
                         self._origins[lang][name] = str(path)
         self.rules = rules

@@ -1,0 +1,793 @@
+"""The translation workflow: phrasebank checks, stale English, PO exchange, overlay safety.
+
+Every function here returns values (problems, records, catalogs); only ``narrator.cli``
+prints. The English of a layer records, per entry, a fingerprint of the Chinese it was
+translated from, in ``<layer>/en/sources.yaml`` (``text:totals.heading: 1f0c…``); an
+entry whose Chinese has changed since is *stale*.
+
+Keys are named as in PO files: ``<table>:<dotted key>``, the table being ``text``,
+``reasons`` or ``terms`` (string terms; an English plural form adds ``.one``/``.other``).
+
+>>> fingerprint("详见附表。")
+'4ab973cc4b9d'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import yaml
+from jinja2 import TemplateSyntaxError, meta, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from narrator.phrasebank import (
+    DEFAULT_PROFILE,
+    LANGUAGE_FILES,
+    UNUSED_GLOBALS,
+    PhrasebankError,
+    Profile,
+    _merge,
+    _profile_files,
+    _read_profile,
+    _read_yaml,
+    builtin_dir,
+    flatten,
+    key_lines,
+)
+from narrator.rules import USER_REASON, RuleError, RuleSet
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+
+#: The tables whose entries are translated, checked and exchanged.
+TABLES = ("text", "reasons", "terms")
+#: The sidecar file of a layer's English: entry -> fingerprint of its Chinese source.
+SOURCES_FILE = "sources.yaml"
+#: Hex digits of the sha256 of the Chinese kept as its fingerprint.
+FINGERPRINT_LENGTH = 12
+#: CLDR plural categories: an English term that maps these is one entry with plural forms.
+PLURAL_FORMS = frozenset({"zero", "one", "two", "few", "many", "other"})
+#: Variables the renderer adds per call (narrator.render ``_render`` callers, outline
+#: ``as:`` names, tables.py): a template may read them although the base context lacks them.
+CALL_NAMES = frozenset(
+    {
+        "d", "s", "each", "of", "base", "subject", "item", "project", "entry", "member",
+        "index", "part", "e", "cls", "sec", "name", "n", "word",
+    }
+)  # fmt: skip
+#: Variables whose use is a choice of wording, not a figure a translation may drop: 各
+#: (``each``), a number as a word or a digit (``word``/``n``), what a completion is
+#: measured against (``of``), style options. The pair check ignores them and the helpers.
+WORDING_NAMES = frozenset({"each", "word", "n", "of", "style"})
+#: Text keys the renderer looks up by a computed name (a prefix ends in "."): never unused.
+RENDERED_BY_CODE = (
+    "sentences.",
+    "change.",
+    "completion.",
+    "relation.",
+    "catalog.",
+    "versus",
+    "ordinal",
+    "three_public.used_for.",
+    "performance.table_title",
+)
+#: Template globals an overlay may not use (and the template environment no longer has).
+REFUSED_GLOBALS = frozenset(UNUSED_GLOBALS)
+#: Filters an overlay template may not use: attribute lookup by name, %-formatting.
+REFUSED_FILTERS = frozenset({"attr", "format"})
+#: String methods that format with attribute placeholders ("{0.__class__}").
+REFUSED_METHODS = frozenset({"format", "format_map"})
+
+Severity = Literal["error", "info"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding, with the file and line a maintainer fixes it at."""
+
+    code: str
+    severity: Severity
+    file: str
+    line: int
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.severity}: {self.code}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One translatable value as the merged layers give it."""
+
+    table: str
+    key: str
+    value: str
+    file: Path
+    line: int
+    layer: Path
+
+    @property
+    def context(self) -> str:
+        """The PO msgctxt and sources.yaml key: ``table:key``."""
+        return f"{self.table}:{self.key}"
+
+
+@dataclass
+class Stack:
+    """The layers of one profile, read for translation work (nothing compiled)."""
+
+    profile: Profile
+    layers: list[Path]
+    #: lang -> context -> entry (English plural forms as ``key.one`` …).
+    entries: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    #: lang -> table -> merged data (as narrator.phrasebank merges it).
+    data: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rules: RuleSet = field(default_factory=RuleSet)
+    problems: list[Problem] = field(default_factory=list)
+
+    def parity_key(self, context: str) -> str:
+        """The Chinese entry an English one translates (a plural form -> its term)."""
+        table, _, key = context.partition(":")
+        head, _, last = key.rpartition(".")
+        if table == "terms" and last in PLURAL_FORMS and context not in self.entries["zh"]:
+            return f"{table}:{head}"
+        return context
+
+    def stamps(self) -> dict[str, str]:
+        """The recorded fingerprints, the latest layer's first."""
+        found: dict[str, str] = {}
+        for layer in self.layers:
+            found.update(read_sources(layer))
+        return found
+
+
+def fingerprint(text: str) -> str:
+    """The first hex digits of the sha256 of a Chinese source text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
+
+
+def sources_path(layer: Path) -> Path:
+    return layer / "en" / SOURCES_FILE
+
+
+def read_sources(layer: Path) -> dict[str, str]:
+    path = sources_path(layer)
+    if not path.is_file():
+        return {}
+    data = _read_yaml(path) or {}
+    if not isinstance(data, Mapping):
+        raise PhrasebankError(f"{path}: expected a mapping of entry to fingerprint")
+    return {str(k): str(v) for k, v in data.items()}
+
+
+# -- reading the layers ---------------------------------------------------------
+
+
+def resolve_layers(
+    profile: str | None = None, extra: Sequence[str | Path] = ()
+) -> tuple[Profile, list[Path]]:
+    """The profile and its layers, as :func:`narrator.phrasebank.load_phrasebank` stacks them."""
+    name = profile or DEFAULT_PROFILE
+    extra_layers = [Path(p).resolve() for p in extra]
+    for layer in extra_layers:
+        if not layer.is_dir():
+            raise PhrasebankError(f"phrasebank layer {str(layer)!r} is not a directory")
+    profiles = _profile_files([builtin_dir(), *extra_layers])
+    if name not in profiles:
+        raise PhrasebankError(f"unknown profile {name!r} (known: {', '.join(sorted(profiles))})")
+    path = profiles[name]
+    own = (_read_yaml(path) or {}).get("layers", [])
+    profile_layers = [(path.parent / str(layer)).resolve() for layer in own]
+    for layer in profile_layers:
+        if not layer.is_dir():
+            raise PhrasebankError(f"{path}: layer {str(layer)!r} is not a directory")
+    return _read_profile(name, path), [builtin_dir(), *profile_layers, *extra_layers]
+
+
+def _leaves(data: Any, prefix: str = "") -> dict[str, str]:
+    """String leaves by dotted path; list items by index (``glossary.0.term``)."""
+    found: dict[str, str] = {}
+    items: Iterable[tuple[Any, Any]]
+    if isinstance(data, Mapping):
+        items = data.items()
+    elif isinstance(data, list):
+        items = enumerate(data)
+    else:
+        return {prefix.rstrip("."): str(data)} if data is not None and prefix else {}
+    for key, value in items:
+        found.update(_leaves(value, f"{prefix}{key}."))
+    return found
+
+
+def _table_leaves(table: str, data: Any) -> dict[str, str]:
+    return flatten(data) if table != "terms" else _leaves(data)
+
+
+def _line(lines: Mapping[str, int], key: str) -> int:
+    while key:
+        if key in lines:
+            return lines[key]
+        key = key.rpartition(".")[0]
+    return 1
+
+
+def read_stack(profile: str | None = None, extra: Sequence[str | Path] = ()) -> Stack:
+    """Read every layer of ``profile`` (+ ``extra``); problems are collected, not raised."""
+    prof, layers = resolve_layers(profile, extra)
+    stack = Stack(prof, layers)
+    for lang in ("zh", "en"):
+        stack.entries[lang] = {}
+        stack.data[lang] = {}
+    for layer in layers:
+        rules_file = layer / "rules.yaml"
+        if rules_file.is_file():
+            try:
+                rules_data = _read_yaml(rules_file) or {}
+                stack.rules = stack.rules.overlay(rules_data.get("rules", []), str(rules_file))
+            except (PhrasebankError, RuleError, AttributeError) as exc:
+                stack.problems.append(Problem("rules", "error", str(rules_file), 1, "", str(exc)))
+        for lang in ("zh", "en"):
+            for table in LANGUAGE_FILES:
+                path = layer / lang / f"{table}.yaml"
+                if not path.is_file():
+                    continue
+                try:
+                    data = _read_yaml(path) or {}
+                    lines = key_lines(path)
+                except PhrasebankError as exc:
+                    stack.problems.append(Problem("yaml", "error", str(path), 1, "", str(exc)))
+                    continue
+                if not isinstance(data, Mapping):
+                    continue
+                stack.data[lang][table] = _merge(stack.data[lang].get(table, {}), data)
+                if table not in TABLES:
+                    continue
+                for key, value in _table_leaves(table, data).items():
+                    entry = Entry(table, key, value, path, _line(lines, key), layer)
+                    stack.entries[lang][entry.context] = entry
+    # Keep only what the merge kept (a list replaced by a later layer drops its old items).
+    for lang in ("zh", "en"):
+        kept = {
+            f"{table}:{key}"
+            for table in TABLES
+            for key in _table_leaves(table, stack.data[lang].get(table, {}))
+        }
+        stack.entries[lang] = {c: e for c, e in stack.entries[lang].items() if c in kept}
+    return stack
+
+
+# -- template analysis ----------------------------------------------------------
+
+_ENV = ImmutableSandboxedEnvironment()
+
+
+def _assigned(tree: nodes.Template) -> set[str]:
+    """Names a template sets itself ({% set %}, loop targets): not context variables."""
+    return {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+
+
+def template_names(source: str) -> frozenset[str]:
+    """The context variables a template reads.
+
+    >>> sorted(template_names("{% set x = amount(d.total) %}{{ x }}{{ each }}"))
+    ['amount', 'd', 'each']
+    """
+    return template_names_of(_ENV.parse(source))
+
+
+def template_names_of(tree: nodes.Template) -> frozenset[str]:
+    """The context variables a parsed template reads."""
+    return frozenset(meta.find_undeclared_variables(tree) - _assigned(tree))
+
+
+def template_hazards(tree: nodes.Template) -> list[str]:
+    """What an untrusted template uses that a phrase never needs and an attack does.
+
+    >>> template_hazards(_ENV.parse("{{ d.__class__.__mro__ }}"))
+    ["the private attribute '__mro__'", "the private attribute '__class__'"]
+    >>> template_hazards(_ENV.parse("{{ amount(d.total) }}"))
+    []
+    """
+    found: list[str] = []
+    for node in tree.find_all(nodes.Node):
+        if isinstance(node, nodes.Getattr):
+            if node.attr.startswith("_"):
+                found.append(f"the private attribute {node.attr!r}")
+            elif node.attr in REFUSED_METHODS:
+                found.append(f"the string method {node.attr!r}")
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            if str(node.arg.value).startswith("_"):
+                found.append(f"the private item {node.arg.value!r}")
+        elif isinstance(node, nodes.Name) and node.ctx == "load" and node.name in REFUSED_GLOBALS:
+            found.append(f"the global {node.name!r}")
+        elif isinstance(node, nodes.Filter) and node.name in REFUSED_FILTERS:
+            found.append(f"the filter {node.name!r}")
+        elif (
+            isinstance(node, nodes.Mod)
+            and isinstance(node.left, nodes.Const)
+            and isinstance(node.left.value, str)
+        ):
+            found.append("%-formatting of a string")
+        elif isinstance(node, nodes.Import | nodes.FromImport | nodes.Include | nodes.Extends):
+            found.append("another template (import, include or extends)")
+    return found
+
+
+def format_hazards(text: str) -> list[str]:
+    """Attribute or item placeholders in a str.format pattern ("{n.__class__}").
+
+    >>> format_hazards("{value}%")
+    []
+    >>> format_hazards("{what.__class__.__init__.__globals__}")
+    ["the placeholder '{what.__class__.__init__.__globals__}'"]
+    """
+    found: list[str] = []
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:
+        return found
+    for _, name, spec, _ in parsed:
+        if name and ("." in name or "[" in name):
+            found.append(f"the placeholder {'{' + name + '}'!r}")
+        if spec and "{" in spec:
+            found.extend(format_hazards(spec))
+    return found
+
+
+def overlay_hazards(table: str, data: Mapping[str, Any], path: Path) -> list[str]:
+    """Every injection payload of one overlay file, as ``file:line: …`` messages."""
+    lines = key_lines(path)
+    messages: list[str] = []
+    for key, value in _table_leaves(table, data).items():
+        if table in ("text", "reasons"):
+            try:
+                hazards = template_hazards(_ENV.parse(value))
+            except TemplateSyntaxError:
+                continue  # reported as a syntax error by the caller
+        else:
+            hazards = format_hazards(value)
+        if hazards:
+            messages.append(
+                f"{path}:{_line(lines, key)}: {table} {key!r} uses {', '.join(hazards)}, "
+                "which a phrasebank layer may not use"
+            )
+    return messages
+
+
+def refuse_hazards(path: Path, table: str, data: Mapping[str, Any]) -> None:
+    """Raise :class:`PhrasebankError` naming file and line when an overlay file is unsafe."""
+    messages = overlay_hazards(table, data, path)
+    if messages:
+        raise PhrasebankError(messages[0])
+
+
+# -- check ------------------------------------------------------------------------
+
+
+def base_context_names() -> frozenset[str]:
+    """The variables and helpers every template may use (``Renderer._base_context``)."""
+    return frozenset(_base_context())
+
+
+def helper_names() -> frozenset[str]:
+    """The base context's helpers (functions): which one formats a phrase is wording."""
+    return frozenset(name for name, is_helper in _base_context().items() if is_helper)
+
+
+@cache
+def _base_context() -> dict[str, bool]:
+    from narrator.figures import load_figures
+    from narrator.phrasebank import load_phrasebank
+    from narrator.render import Renderer
+    from narrator.report import Report
+
+    report = Report(load_figures(_minimal_figures()))
+    context = Renderer(load_phrasebank(None), "zh", report.facts).context
+    return {name: callable(value) for name, value in context.items()}
+
+
+def _minimal_figures() -> Any:
+    """The smallest figures file the schema accepts (zeros), for naming the context."""
+    from narrator.figures import json_schema
+
+    schema = json_schema()
+    defs = schema.get("$defs", {})
+
+    def instance(node: Mapping[str, Any]) -> Any:
+        if "$ref" in node:
+            return instance(defs[str(node["$ref"]).rsplit("/", 1)[-1]])
+        if "anyOf" in node:
+            return instance(next(n for n in node["anyOf"] if n.get("type") != "null"))
+        kind = node.get("type")
+        if kind == "object":
+            props = node.get("properties", {})
+            return {key: instance(props[key]) for key in node.get("required", [])}
+        if kind in ("number", "integer"):
+            return max(0, node.get("minimum", 0))
+        if kind == "string":
+            return node["enum"][0] if "enum" in node else "x"
+        return [] if kind == "array" else None
+
+    return instance(schema)
+
+
+def _phrase_calls(tree: nodes.Template) -> tuple[set[str], set[str]]:
+    """Keys passed to phrase('…') and the variable names it passes."""
+    keys: set[str] = set()
+    names: set[str] = set()
+    for call in tree.find_all(nodes.Call):
+        if isinstance(call.node, nodes.Name) and call.node.name == "phrase":
+            if call.args and isinstance(call.args[0], nodes.Const):
+                keys.add(str(call.args[0].value))
+            names.update(kw.key for kw in call.kwargs)
+    return keys, names
+
+
+def check(profile: str | None = None, extra: Sequence[str | Path] = ()) -> list[Problem]:
+    """Every problem of the merged phrasebank, then the unused text keys (as info)."""
+    stack = read_stack(profile, extra)
+    problems = list(stack.problems)
+    zh, en = stack.entries["zh"], stack.entries["en"]
+    parity_en = {stack.parity_key(c): e for c, e in en.items()}
+    for context, entry in zh.items():
+        if context not in parity_en:
+            problems.append(_problem("missing-en", entry, f"{context} has no English"))
+    for context, entry in en.items():
+        if stack.parity_key(context) not in zh:
+            problems.append(_problem("missing-zh", entry, f"{context} has no Chinese"))
+
+    trees: dict[tuple[str, str], nodes.Template] = {}
+    for lang, entries in stack.entries.items():
+        for context, entry in entries.items():
+            if entry.table == "terms":
+                continue
+            try:
+                trees[lang, context] = _ENV.parse(entry.value)
+            except TemplateSyntaxError as exc:
+                problems.append(
+                    _problem(
+                        "syntax",
+                        entry,
+                        f"{lang} {context}: {exc.message} (template line {exc.lineno})",
+                    )
+                )
+                continue
+            for hazard in template_hazards(trees[lang, context]):
+                problems.append(_problem("unsafe", entry, f"{lang} {context} uses {hazard}"))
+
+    outline = stack.profile.outline
+    used = {str(e[k]) for e in outline for k in ("heading", "paragraph") if k in e}
+    known = set(base_context_names()) | CALL_NAMES
+    known |= {str(e["as"]) for e in outline if "as" in e}
+    for tree in trees.values():
+        keys, passed = _phrase_calls(tree)
+        used |= keys
+        known |= passed
+    names_of = {k: template_names_of(t) for k, t in trees.items()}
+    ignored = helper_names() | WORDING_NAMES
+    for (lang, context), names in sorted(names_of.items()):
+        entry = stack.entries[lang][context]
+        for name in sorted(names - known):
+            problems.append(
+                _problem(
+                    "unknown-name",
+                    entry,
+                    f"{lang} {context} reads {name!r}, which no render context has "
+                    "(StrictUndefined fails at render time)",
+                )
+            )
+        if lang == "en" and ("zh", context) in names_of:
+            only_zh = sorted(names_of["zh", context] - names - ignored)
+            only_en = sorted(names - names_of["zh", context] - ignored)
+            if only_zh or only_en:
+                parts = [f"only zh: {', '.join(only_zh)}"] if only_zh else []
+                parts += [f"only en: {', '.join(only_en)}"] if only_en else []
+                problems.append(
+                    _problem("variables", entry, f"{context} variables differ ({'; '.join(parts)})")
+                )
+
+    for rule in stack.rules:
+        if rule.reason in (None, USER_REASON):
+            continue
+        for lang in ("zh", "en"):
+            if f"reasons:{rule.reason}" not in stack.entries[lang]:
+                problems.append(
+                    Problem(
+                        "rule-phrase",
+                        "error",
+                        rule.origin,
+                        _rule_line(rule.origin, rule.id),
+                        rule.id,
+                        f"rule {rule.id!r} selects the reason phrase {rule.reason!r}, "
+                        f"which {lang}/reasons.yaml does not have",
+                    )
+                )
+
+    for context, entry in sorted(zh.items()):
+        if entry.table != "text":
+            continue
+        if entry.key in used or any(
+            entry.key == p or (p.endswith(".") and entry.key.startswith(p))
+            for p in RENDERED_BY_CODE
+        ):
+            continue
+        problems.append(
+            Problem(
+                "unused",
+                "info",
+                str(entry.file),
+                entry.line,
+                context,
+                f"{context} is used by no outline entry of profile "
+                f"{stack.profile.name!r} and by no template",
+            )
+        )
+    return problems
+
+
+def _rule_line(origin: str, rule_id: str) -> int:
+    try:
+        text = Path(origin).read_text(encoding="utf-8")
+    except OSError:
+        return 1
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip().lstrip("- ").startswith("id:") and line.split("id:", 1)[1].strip(
+            " '\""
+        ) == (rule_id):
+            return number
+    return 1
+
+
+def _problem(code: str, entry: Entry, message: str, severity: Severity = "error") -> Problem:
+    return Problem(code, severity, str(entry.file), entry.line, entry.context, message)
+
+
+# -- stale translations -------------------------------------------------------------
+
+
+def status(profile: str | None = None, extra: Sequence[str | Path] = ()) -> list[Problem]:
+    """The English entries that are missing, stale or never stamped against their Chinese."""
+    stack = read_stack(profile, extra)
+    stamps = stack.stamps()
+    zh, en = stack.entries["zh"], stack.entries["en"]
+    parity_en = {stack.parity_key(c) for c in en}
+    found: list[Problem] = []
+    for context, entry in zh.items():
+        if context not in parity_en:
+            found.append(_problem("missing", entry, f"{context} has no English"))
+    for context, entry in en.items():
+        source = zh.get(stack.parity_key(context))
+        if source is None:
+            continue
+        recorded = stamps.get(context)
+        if recorded is None:
+            found.append(_problem("unstamped", entry, f"{context}: no source fingerprint"))
+        elif recorded != fingerprint(source.value):
+            found.append(
+                _problem(
+                    "stale",
+                    entry,
+                    f"{context}: the Chinese changed since the English was translated "
+                    f"({source.file}:{source.line})",
+                )
+            )
+    return found
+
+
+def stamp(
+    profile: str | None = None,
+    extra: Sequence[str | Path] = (),
+    layer: str | Path | None = None,
+) -> tuple[Path, int]:
+    """Record the current fingerprints in one layer's ``en/sources.yaml``.
+
+    The layer is ``layer`` (added on top when it is not in the stack) or else the top
+    layer. It stamps the English it defines, the English of the Chinese it overrides, and
+    what it stamped before. Returns the file written and the number of entries.
+    """
+    extra = list(extra)
+    if layer is not None and Path(layer).resolve() not in resolve_layers(profile, extra)[1]:
+        extra.append(layer)
+    stack = read_stack(profile, extra)
+    target = Path(layer).resolve() if layer is not None else stack.layers[-1]
+    zh, en = stack.entries["zh"], stack.entries["en"]
+    before = read_sources(target)
+    own_zh = {c for c, e in zh.items() if e.layer == target}
+    stamps: dict[str, str] = {}
+    for context, entry in en.items():
+        source = zh.get(stack.parity_key(context))
+        if source is None:
+            continue
+        if entry.layer == target or source.context in own_zh or context in before:
+            stamps[context] = fingerprint(source.value)
+    path = sources_path(target)
+    write_sources(path, stamps)
+    return path, len(stamps)
+
+
+def write_sources(path: Path, stamps: Mapping[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = (
+        "# The Chinese each English entry was translated from, as a fingerprint (sha256, first\n"
+        f"# {FINGERPRINT_LENGTH} hex digits). Written by `narrator phrasebank stamp`; "
+        "`narrator phrasebank status`\n# lists the entries whose Chinese has changed since.\n"
+    )
+    body = "".join(f'"{key}": {value}\n' for key, value in sorted(stamps.items()))
+    path.write_text(header + (body or "{}\n"), encoding="utf-8")
+
+
+# -- PO exchange ------------------------------------------------------------------------
+
+
+def export_po(
+    profile: str | None = None, extra: Sequence[str | Path] = (), lang: str = "en"
+) -> Catalog:
+    """A gettext catalog: msgctxt ``table:key``, msgid the Chinese, msgstr the English."""
+    from babel.messages.catalog import Catalog
+
+    if lang != "en":
+        raise PhrasebankError(f"only English is translated from the Chinese, not {lang!r}")
+    stack = read_stack(profile, extra)
+    stale = {p.key for p in status(profile, extra) if p.code in ("stale", "unstamped")}
+    catalog = Catalog(locale="en", project="narrator", version=stack.profile.name, fuzzy=False)
+    zh, en = stack.entries["zh"], stack.entries["en"]
+    by_source: dict[str, list[Entry]] = {}
+    for context, entry in en.items():
+        by_source.setdefault(stack.parity_key(context), []).append(entry)
+    for context, source in zh.items():
+        if not source.value:
+            continue
+        targets: list[Entry | None] = [*by_source.get(context, [])] or [None]
+        for target in targets:
+            msgctxt = target.context if target is not None else context
+            comments = []
+            if source.table != "terms":
+                texts = [source.value] + ([target.value] if target is not None else [])
+                try:
+                    names = sorted(set().union(*(template_names(t) for t in texts)))
+                except TemplateSyntaxError:
+                    names = []
+                if names:
+                    comments.append(f"Variables: {', '.join(names)}")
+            if msgctxt != context:
+                comments.append(f"English plural form {msgctxt.rsplit('.', 1)[1]!r} (CLDR)")
+            location = target if target is not None else source
+            catalog.add(
+                source.value,
+                target.value if target is not None else "",
+                locations=[(_shown(location.file), location.line)],
+                flags=["fuzzy"] if target is not None and target.context in stale else [],
+                auto_comments=comments,
+                context=msgctxt,
+            )
+    return catalog
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(builtin_dir().parent))
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What :func:`import_po` wrote."""
+
+    changed: tuple[str, ...]
+    stamped: tuple[str, ...]
+    files: tuple[Path, ...]
+
+
+def import_po(
+    catalog: Catalog,
+    into: str | Path,
+    profile: str | None = None,
+    extra: Sequence[str | Path] = (),
+) -> Imported:
+    """Write the catalog's edits as an overlay layer ``into`` (only what differs).
+
+    A fuzzy or empty msgstr is not imported. An edited msgstr goes into
+    ``into/en/<table>.yaml``; it, and an unedited one the translator confirmed (no
+    longer fuzzy), are stamped with the fingerprint of their msgid.
+    """
+    target = Path(into)
+    if profile is None and catalog.version in available_names(extra):
+        profile = str(catalog.version)
+    stack = read_stack(profile, [p for p in extra if Path(p).resolve() != target.resolve()])
+    en, stamps = stack.entries["en"], stack.stamps()
+    changed: dict[str, str] = {}
+    stamped: dict[str, str] = {}
+    for message in catalog:
+        if not message.id or not message.context or message.fuzzy or not message.string:
+            continue
+        context, text = str(message.context), str(message.string)
+        table = context.partition(":")[0]
+        if table not in TABLES:
+            continue
+        current = en.get(context)
+        if current is None and stack.parity_key(context) not in stack.entries["zh"]:
+            continue
+        mark = fingerprint(str(message.id))
+        if current is None or current.value != text:
+            changed[context] = text
+            stamped[context] = mark
+        elif stamps.get(context) != mark:
+            stamped[context] = mark
+    target.mkdir(parents=True, exist_ok=True)
+    files = _write_overlay(target, changed, stack)
+    if stamped:
+        stamps_now = {**read_sources(target), **stamped}
+        write_sources(sources_path(target), stamps_now)
+        files.append(sources_path(target))
+    return Imported(tuple(sorted(changed)), tuple(sorted(stamped)), tuple(files))
+
+
+def available_names(extra: Sequence[str | Path]) -> set[str]:
+    return set(_profile_files([builtin_dir(), *(Path(p) for p in extra)]))
+
+
+def _write_overlay(target: Path, changed: Mapping[str, str], stack: Stack) -> list[Path]:
+    files: list[Path] = []
+    for table in TABLES:
+        edits = {c.partition(":")[2]: v for c, v in changed.items() if c.startswith(table + ":")}
+        if not edits:
+            continue
+        path = target / "en" / f"{table}.yaml"
+        existing = (_read_yaml(path) or {}) if path.is_file() else {}
+        data: dict[str, Any] = dict(existing)
+        merged_en = stack.data["en"].get(table, {})
+        for key, value in edits.items():
+            _set(data, key.split("."), value, merged_en)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000),
+            encoding="utf-8",
+        )
+        files.append(path)
+    return files
+
+
+def _set(data: dict[str, Any], parts: list[str], value: str, merged: Any) -> None:
+    """Set a dotted path; a list on the way is copied whole from the merged English."""
+    head, rest = parts[0], parts[1:]
+    below = merged.get(head) if isinstance(merged, Mapping) else None
+    if not rest:
+        data[head] = value
+        return
+    if isinstance(below, list):
+        current = data.get(head)
+        items = [dict(i) if isinstance(i, Mapping) else i for i in (current or below)]
+        node: Any = items
+        for part in rest[:-1]:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        if isinstance(node, list):
+            node[int(rest[-1])] = value
+        else:
+            node[rest[-1]] = value
+        data[head] = items
+        return
+    child = data.get(head)
+    if not isinstance(child, dict):
+        child = {}
+        data[head] = child
+    _set(child, rest, value, below)
+
+
+class _Dumper(yaml.SafeDumper):
+    """YAML with multi-line templates written as literal blocks."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
