@@ -88,13 +88,19 @@ def output_names(path: Path, outdir: Path, options: Options) -> dict[str, Path]:
     return {lang: outdir / f"{path.stem}.{lang}{extension}" for lang in langs}
 
 
-def write_atomically(target: Path, content: str | bytes) -> None:
+def write_atomically(target: Path, content: str | bytes | Iterable[str]) -> None:
     """Write to a temporary file in the target's folder, then rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(content.encode("utf-8") if isinstance(content, str) else content)
+            if isinstance(content, bytes):
+                stream.write(content)
+            elif isinstance(content, str):
+                stream.write(content.encode("utf-8"))
+            else:
+                for piece in content:
+                    stream.write(piece.encode("utf-8"))
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -187,24 +193,44 @@ def run(
     jobs: int = 1,
     progress: Callable[[int, int, Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Render every input into ``outdir``; write ``summary.json``; return the outcomes."""
+    """Render every input into ``outdir``; write ``summary.json``; return the outcomes.
+
+    Memory stays flat however many inputs there are: each outcome's diagnostics and diffs
+    go to a scratch file (and to ``progress``) as it arrives, and the outcomes returned
+    keep only their status, outputs and message.
+    """
     outdir.mkdir(parents=True, exist_ok=True)
     outcomes: list[Outcome] = []
-    for done, outcome in enumerate(_outcomes(inputs, outdir, options, jobs), 1):
-        outcomes.append(outcome)
-        if progress is not None:
-            progress(done, len(inputs), outcome)
-    summary = {
-        "inputs": len(outcomes),
-        "ok": sum(o.ok for o in outcomes),
-        "failed": sum(not o.ok for o in outcomes),
-        "options": asdict(options),
-        "results": [{k: v for k, v in asdict(o).items() if k != "changes"} for o in outcomes],
-    }
-    write_atomically(
-        outdir / SUMMARY_NAME, json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
-    )
+    handle, scratch = tempfile.mkstemp(prefix=".summary.", suffix=".jsonl", dir=outdir)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as lines:
+            for done, outcome in enumerate(_outcomes(inputs, outdir, options, jobs), 1):
+                record = {k: v for k, v in asdict(outcome).items() if k != "changes"}
+                lines.write(json.dumps(record, ensure_ascii=False) + "\n")
+                if progress is not None:
+                    progress(done, len(inputs), outcome)
+                outcome.diagnostics, outcome.changes = [], []
+                outcomes.append(outcome)
+        ok = sum(o.ok for o in outcomes)
+        head = {
+            "inputs": len(outcomes),
+            "ok": ok,
+            "failed": len(outcomes) - ok,
+            "options": asdict(options),
+        }
+        with open(scratch, encoding="utf-8") as lines:
+            write_atomically(outdir / SUMMARY_NAME, _summary(head, lines))
+    finally:
+        Path(scratch).unlink(missing_ok=True)
     return outcomes
+
+
+def _summary(head: dict[str, Any], records: Iterable[str]) -> Iterator[str]:
+    """summary.json, written piece by piece: the head's fields, then ``results``."""
+    yield json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "results": ['
+    for index, line in enumerate(records):
+        yield ("," if index else "") + "\n    " + line.rstrip("\n")
+    yield "\n  ]\n}\n"
 
 
 def _outcomes(

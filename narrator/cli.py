@@ -300,12 +300,18 @@ def _render_batch(args: argparse.Namespace) -> int:
         diff=args.diff,
     )
     on_terminal = sys.stderr.isatty()
+    states: list[str] = []
 
     def progress(done: int, total: int, outcome: Outcome) -> None:
+        # Diffs and failures are printed as each input finishes: nothing piles up.
+        for change in outcome.changes:
+            sys.stdout.write(change.diff)
+            states.append(change.state)
         if not outcome.ok:
-            print(
-                f"\rnarrator: {outcome.input}: {outcome.status}: {outcome.message}", file=sys.stderr
-            )
+            said = outcome.message
+            if not said.startswith(outcome.input):
+                said = f"{outcome.input}: {outcome.status}: {said}"
+            print(f"\rnarrator: {said}", file=sys.stderr)
         if on_terminal:
             width = 30
             filled = width * done // max(total, 1)
@@ -319,10 +325,6 @@ def _render_batch(args: argparse.Namespace) -> int:
     failed = [o for o in outcomes if not o.ok]
     written = sum(len(o.outputs) for o in outcomes)
     if args.diff:
-        changes = [change for o in outcomes for change in o.changes]
-        for change in changes:
-            sys.stdout.write(change.diff)
-        states = [c.state for c in changes]
         print(
             f"narrator: {states.count('changed')} changed, {states.count('unchanged')} "
             f"unchanged, {states.count('new')} new"

@@ -20,6 +20,9 @@ from babel.numbers import NumberPattern, parse_pattern
 
 from narrator.derive import round_half_up
 
+#: Amounts a formatter remembers before it starts afresh (bounded memory in long batches).
+AMOUNT_CACHE_SIZE = 4096
+
 
 class StyleError(ValueError):
     """A phrasebank's number style is malformed."""
@@ -64,6 +67,8 @@ class NumberFormatter:
     """
 
     def __init__(self, style: Mapping[str, Any], options: Mapping[str, str] | None = None):
+        # Decimal("1.0") == Decimal("1.00") hash alike and print alike once rounded.
+        self._amounts: dict[Decimal | int, str] = {}
         try:
             self.locale = _locale(str(style["locale"]))
             amount = style["amount"]
@@ -109,10 +114,18 @@ class NumberFormatter:
         return round_half_up(value, self._places)
 
     def amount(self, value: Decimal | int) -> str:
-        """An amount given in 万元, in this language's money style."""
+        """An amount given in 万元, in this language's money style (memoised per value)."""
         if not isinstance(value, Decimal | int) or isinstance(value, bool):
             raise TypeError(f"an amount must be a Decimal, got {type(value).__name__}")
-        shown = self.rounded(Decimal(value))
+        found = self._amounts.get(value)
+        if found is None:
+            if len(self._amounts) >= AMOUNT_CACHE_SIZE:
+                self._amounts.clear()
+            found = self._amounts[value] = self._amount(Decimal(value))
+        return found
+
+    def _amount(self, value: Decimal) -> str:
+        shown = self.rounded(value)
         if shown == 0 and self._amount_zero is not None:
             return str(self._amount_zero)
         style = self._amount_style

@@ -20,16 +20,17 @@ on first use, per phrasebank.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from narrator.numbers import NumberFormatter
 from narrator.rules import USER_REASON, RuleSet
 
 #: Languages narrator renders.
@@ -153,6 +154,24 @@ class Language:
         for name in UNUSED_GLOBALS:
             self.env.globals.pop(name, None)
         self._compiled: dict[str, Template] = {}
+        self._conditions: dict[str, Callable[..., Any]] = {}
+        self._formatters: dict[tuple[tuple[str, str], ...], NumberFormatter] = {}
+
+    def formatter(self, options: Mapping[str, str]) -> NumberFormatter:
+        """This language's number formatter for a set of style options (made once)."""
+        key = tuple(sorted(options.items()))
+        found = self._formatters.get(key)
+        if found is None:
+            found = self._formatters[key] = NumberFormatter(self.style, options)
+        return found
+
+    def condition(self, source: str) -> Callable[..., Any]:
+        """An outline condition compiled once per language (the sandbox, StrictUndefined)."""
+        compiled = self._conditions.get(source)
+        if compiled is None:
+            compiled = self.env.compile_expression(source, undefined_to_none=False)
+            self._conditions[source] = compiled
+        return compiled
 
     def has(self, key: str) -> bool:
         return key in self.text
@@ -402,8 +421,13 @@ def load_phrasebank(profile: str | None = None, extra: Sequence[str | Path] = ()
 
 
 def render_template(template: Template, context: Mapping[str, Any], where: str) -> str:
-    """Render with errors that say which template failed."""
+    """Render with errors that say which template failed.
+
+    The context is shared rather than copied (``new_context(shared=True)``): rendering is
+    the hot path, and the caller puts the environment's globals into its context.
+    """
     try:
-        return template.render(context)
+        shared = template.new_context(cast(dict[str, Any], context), shared=True)
+        return "".join(template.root_render_func(shared))
     except TemplateError as exc:
         raise PhrasebankError(f"{where}: {exc}") from exc

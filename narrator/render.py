@@ -8,6 +8,7 @@ headings, paragraphs and tables. Every word comes from the phrasebank.
 from __future__ import annotations
 
 import re
+from collections import ChainMap
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -16,7 +17,6 @@ from narrator.decisions import Facts, Sentence
 from narrator.derive import Change, Completion
 from narrator.document import Block, Document, Heading, Paragraph, Table
 from narrator.figures import Text
-from narrator.numbers import NumberFormatter
 from narrator.phrasebank import Language, Phrasebank, PhrasebankError, render_template
 
 _SPACES = re.compile(r"[ \t]{2,}")
@@ -47,16 +47,16 @@ class Renderer:
         self.tables = tables
         self.lang: Language = bank.language(lang)
         self.facts = facts
-        self.numbers = NumberFormatter(self.lang.style, facts.style)
+        self.numbers = self.lang.formatter(facts.style)
         edition = bank.profile.edition
         #: Names of the profile's catalog edition (e.g. 资源勘探工业信息等 in 2024) first.
         self.edition_names: Mapping[str, str] = (
             self.lang.catalog.get(f"names_{edition}", {}) if edition else {}
         )
         self.names: Mapping[str, str] = {**self.lang.names, **self.edition_names}
-        self._conditions: dict[str, Callable[..., Any]] = {}
         #: Keys of the sentences this renderer has said (the profile may leave some out).
         self.said: set[str] = set()
+        self._tidy = bool(self.lang.style.get("tidy_spaces"))
         self.context = self._base_context()
 
     # -- helpers the templates call ------------------------------------------
@@ -64,7 +64,9 @@ class Renderer:
     def _base_context(self) -> dict[str, Any]:
         f = self.facts.figures
         n = self.numbers
-        context: dict[str, Any] = dict(self.facts.values)
+        # The environment's globals (namespace) first: templates render with a shared context.
+        context: dict[str, Any] = dict(self.lang.env.globals)
+        context.update(self.facts.values)
         context.update(
             f=f,
             style=self.facts.style,
@@ -203,9 +205,21 @@ class Renderer:
 
     def _render(self, key: str, extra: Mapping[str, Any], table: str = "text") -> str:
         template = self.lang.template(key, table=table)
-        context = {**self.context, **extra}
-        text = render_template(template, context, f"{self.lang.lang} {table} {key!r}")
-        return tidy(text) if self.lang.style.get("tidy_spaces") else text
+        # The base context is shared, not copied: a template sees extra over it.
+        context = ChainMap(dict(extra), self.context) if extra else self.context
+        return render_template(template, context, f"{self.lang.lang} {table} {key!r}")
+
+    def finished(self, text: str) -> str:
+        """Text as a block prints it: spacing tidied once, where the language asks."""
+        return tidy(text) if self._tidy else text
+
+    def text(self, key: str, extra: Mapping[str, Any] | None = None) -> str:
+        """One text key rendered and tidied, as a block or a table title prints it."""
+        return self.finished(self._render(key, extra or {}))
+
+    def sentence_text(self, sentence: Sentence) -> str:
+        """A sentence on its own, tidied (explain shows it)."""
+        return self.finished(self.say(sentence))
 
     def say(self, sentence: Sentence) -> str:
         """A whole sentence (change or completion) with its reason."""
@@ -225,7 +239,7 @@ class Renderer:
 
     def paragraph(self, key: str) -> str:
         """One paragraph template rendered on its own (explain uses it)."""
-        return self._render(key, {})
+        return self.text(key)
 
     def reason(self, sentence: Sentence) -> str:
         """The sentence's reason text, or the visible placeholder when none exists."""
@@ -302,11 +316,7 @@ class Renderer:
     # -- the outline ----------------------------------------------------------
 
     def _condition(self, source: str) -> Callable[..., Any]:
-        compiled = self._conditions.get(source)
-        if compiled is None:
-            compiled = self.lang.env.compile_expression(source, undefined_to_none=False)
-            self._conditions[source] = compiled
-        return compiled
+        return self.lang.condition(source)
 
     def document(self) -> Document:
         blocks: list[Block] = []
@@ -341,7 +351,7 @@ class Renderer:
         if "heading" in entry:
             key = str(entry["heading"])
             level = int(entry.get("level", 1))
-            text = self._render(key, extra)
+            text = self.text(key, extra)
             number = ""
             if level > 0:
                 counters[level] = counters.get(level, 0) + 1
@@ -354,7 +364,7 @@ class Renderer:
             return [Heading(str(entry.get("key", key)) + suffix, level, number, text)]
         if "paragraph" in entry:
             key = str(entry["paragraph"])
-            text = self._render(key, extra)
+            text = self.text(key, extra)
             return [Paragraph(str(entry.get("key", key)) + suffix, text)] if text else []
         if "table" in entry:
             from narrator.tables import build_table

@@ -48,11 +48,10 @@ class Report:
     @cached_property
     def said(self) -> frozenset[str]:
         """The keys of the sentences the profile's outline actually prints."""
-        from narrator.render import Renderer
+        self.document("zh")
+        return self._said
 
-        renderer = Renderer(self.bank, "zh", self.facts)
-        renderer.document()
-        return frozenset(renderer.said)
+    _said: frozenset[str] = frozenset()
 
     @cached_property
     def _diagnostics(self) -> tuple[Diagnostic, ...]:
@@ -63,10 +62,20 @@ class Report:
         return list(self._diagnostics)
 
     def document(self, lang: str = "zh", *, tables: bool = False) -> Document:
-        """One language's document; ``tables`` adds the public tables (公开01–08表)."""
-        from narrator.render import render_document
+        """One language's document; ``tables`` adds the public tables (公开01–08表).
 
-        return render_document(self.bank, lang, self.facts, tables=tables)
+        Rendered once per language and choice of tables: a report is immutable.
+        """
+        from narrator.render import Renderer
+
+        cache: dict[tuple[str, bool], Document] = self.__dict__.setdefault("_documents", {})
+        found = cache.get((lang, tables))
+        if found is None:
+            renderer = Renderer(self.bank, lang, self.facts, tables=tables)
+            found = cache[(lang, tables)] = renderer.document()
+            if lang == "zh" and not tables:
+                self._said = frozenset(renderer.said)
+        return found
 
     def documents(self, lang: LangChoice = "zh", *, tables: bool = False) -> list[Document]:
         langs = LANGUAGES if lang == "both" else (lang,)
@@ -167,7 +176,7 @@ class Report:
                     "reason_source": sentence.reason.source,
                     "rule": sentence.reason.rule,
                     "inputs": {**sentence.inputs, **sentence.reason.inputs},
-                    **{lang: r.say(sentence) for lang, r in renderers.items()},
+                    **{lang: r.sentence_text(sentence) for lang, r in renderers.items()},
                 }
             )
         for computation in self.facts.computations:

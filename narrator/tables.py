@@ -92,7 +92,7 @@ def performance_table(r: Renderer, extra: Mapping[str, Any], suffix: str) -> Tab
             )
     width = max((len(row) for row in rows), default=1)
     padded = tuple(row + ("",) * (width - len(row)) for row in rows)
-    title = r._render("performance.table_title", extra)
+    title = r.text("performance.table_title", extra)
     return Table(f"performance.table{suffix}", title, str(labels["unit_note"]), (), padded)
 
 
