@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from narrator.checks import Diagnostic, run_checks
 from narrator.decisions import Facts, decide, resolve_style
 from narrator.document import Document
 from narrator.figures import Figures, load_figures, validate
 from narrator.formats import Output, format_for_path, get_format, writer
 from narrator.phrasebank import LANGUAGES, Phrasebank, load_phrasebank
+
+if TYPE_CHECKING:
+    from narrator.checks import Diagnostic
 
 LangChoice = str  # "zh", "en" or "both"
 
@@ -55,6 +57,8 @@ class Report:
 
     @cached_property
     def _diagnostics(self) -> tuple[Diagnostic, ...]:
+        from narrator.checks import run_checks  # imported when first needed
+
         return tuple(run_checks(self.figures, self.facts, bank=self.bank, said=self.said))
 
     def check(self) -> list[Diagnostic]:
