@@ -16,40 +16,19 @@ from narrator.derive import Change, Completion, change, completion, percent, sha
 from narrator.figures import Figures, Item, Text
 from narrator.phrasebank import Phrasebank
 from narrator.rules import USER_REASON, ReasonSource
+from narrator.style import STYLE_OPTIONS, StyleOptionError, resolve_style
+
+__all__ = [
+    "STYLE_OPTIONS",
+    "Facts",
+    "Reason",
+    "Sentence",
+    "StyleOptionError",
+    "decide",
+    "resolve_style",
+]
 
 Kind = Literal["change", "completion"]
-
-#: Style options and their values; the first value is the default.
-STYLE_OPTIONS: Mapping[str, tuple[str, ...]] = {
-    "growth_from_zero": ("not_comparable", "hundred_percent"),
-    "both_zero_change": ("flat", "zero_percent"),
-    "both_zero_completion": ("not_applicable", "hundred_percent"),
-    "zero_whole_share": ("omit", "zero_percent"),
-    "trim_rate_zeros": ("no", "yes"),
-    "list_zero_lines": ("no", "yes"),
-    "zh_money": ("wan", "wan_grouped", "yuan"),
-    "en_money": ("auto", "million", "yuan"),
-    "count_words": ("never", "small", "always"),
-}
-
-
-class StyleOptionError(ValueError):
-    """An unknown style option or value."""
-
-
-def resolve_style(*layers: Mapping[str, str]) -> dict[str, str]:
-    """Merge style options (later wins) over the defaults, validating each."""
-    style = {name: values[0] for name, values in STYLE_OPTIONS.items()}
-    for layer in layers:
-        for name, value in layer.items():
-            if name not in STYLE_OPTIONS:
-                known = ", ".join(STYLE_OPTIONS)
-                raise StyleOptionError(f"style.{name}: unknown style option (known: {known})")
-            if value not in STYLE_OPTIONS[name]:
-                allowed = ", ".join(STYLE_OPTIONS[name])
-                raise StyleOptionError(f"style.{name}: {value!r} is not one of {allowed}")
-            style[name] = value
-    return style
 
 
 @dataclass(frozen=True)

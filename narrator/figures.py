@@ -518,7 +518,9 @@ class Figures(_Model):
 
     model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra={"title": "Figures"})
 
-    profile: str | None = Field(default=None, description="Phrasebank profile to render with.")
+    profile: str | None = Field(
+        default=None, min_length=1, description="Phrasebank profile to render with."
+    )
     amount_unit: AmountUnit = Field(default="万元", description="Unit of every amount in the file.")
     style: dict[str, str] = Field(default_factory=dict, description="Style options (see README).")
     unit: Unit
@@ -550,7 +552,13 @@ class Figures(_Model):
 
     @field_validator("style")
     @classmethod
-    def _style_values_are_words(cls, value: dict[str, str]) -> dict[str, str]:
+    def _style_options_are_known(cls, value: dict[str, str]) -> dict[str, str]:
+        from narrator.style import problem
+
+        for name, setting in value.items():
+            found = problem(str(name), str(setting))
+            if found is not None:
+                raise ValueError(f"{name}: {found}")
         return {str(k): str(v) for k, v in value.items()}
 
     @model_validator(mode="before")

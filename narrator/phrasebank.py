@@ -57,6 +57,10 @@ class PhrasebankError(ValueError):
     """A phrasebank file is missing, malformed, or a template does not compile."""
 
 
+class UnknownProfileError(PhrasebankError):
+    """No layer defines the profile asked for."""
+
+
 def builtin_dir() -> Path:
     """Where the built-in phrasebanks are: inside the wheel, or beside the source."""
     here = Path(__file__).resolve().parent
@@ -406,7 +410,7 @@ def load_phrasebank(profile: str | None = None, extra: Sequence[str | Path] = ()
     profiles = _profile_files([base, *(Path(p) for p in extra_layers)])
     if name not in profiles:
         known = ", ".join(sorted(profiles))
-        raise PhrasebankError(f"unknown profile {name!r} (known: {known})")
+        raise UnknownProfileError(f"unknown profile {name!r} (known: {known})")
     path = profiles[name]
     prof = _read_profile(name, path)
     own = (_read_yaml(path) or {}).get("layers", [])

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from narrator.decisions import Facts, decide, resolve_style
 from narrator.document import Document
-from narrator.figures import Figures, load_figures, validate
+from narrator.figures import Figures, FiguresError, load_figures, validate
 from narrator.formats import Output, format_for_path, get_format, writer
-from narrator.phrasebank import LANGUAGES, Phrasebank, load_phrasebank
+from narrator.phrasebank import LANGUAGES, Phrasebank, UnknownProfileError, load_phrasebank
 
 if TYPE_CHECKING:
     from narrator.checks import Diagnostic
@@ -37,7 +37,12 @@ class Report:
         self.figures = figures
         self.phrasebanks = tuple(phrasebanks)
         self.profile_name = profile or figures.profile
-        self.bank: Phrasebank = load_phrasebank(self.profile_name, self.phrasebanks)
+        try:
+            self.bank: Phrasebank = load_phrasebank(self.profile_name, self.phrasebanks)
+        except UnknownProfileError as exc:
+            if profile is None:  # the figures file named it: say which field is wrong
+                raise FiguresError("<figures>", [("profile", str(exc))]) from None
+            raise
         chosen = self.bank.profile
         self.style = resolve_style(chosen.style, figures.style, chosen.prescribes, style or {})
         self._style_override = dict(style or {})

@@ -160,3 +160,24 @@ def test_schema_describes_the_figures(capsys):
     assert {"unit", "income", "expenditure", "three_public"} <= set(schema["properties"])
     assert main(["schema"]) == 0
     assert '"Figures"' in capsys.readouterr().out
+
+
+def test_a_bad_style_option_in_the_file_names_the_field(seed_data):
+    seed_data["style"]["growth_from_zero"] = "maybe"
+    problems = _problems(seed_data)
+    assert problems == [("style", "growth_from_zero: 'maybe' is not one of not_comparable, hundred_percent")]
+
+
+def test_an_unknown_profile_in_the_file_names_the_field(seed_data, capsys, tmp_path):
+    import yaml
+
+    seed_data["profile"] = "atlantis-2030"
+    with pytest.raises(FiguresError) as info:
+        from narrator.report import Report
+
+        Report(load_figures(seed_data))
+    assert info.value.problems[0][0] == "profile"
+    path = tmp_path / "unit.yaml"
+    path.write_text(yaml.safe_dump(_plain(seed_data), allow_unicode=True), encoding="utf-8")
+    assert main(["render", str(path)]) == 2
+    assert "profile: unknown profile 'atlantis-2030'" in capsys.readouterr().err

@@ -247,8 +247,26 @@ BAD_COUNTS = {
 def invalid_figures(draw: st.DrawFn) -> tuple[str, Any]:
     data = generate(draw(seeds), draw(profiles))
     kind = draw(
-        st.sampled_from(["amount", "count", "unknown key", "missing key", "non-mapping", "root"])
+        st.sampled_from(
+            [
+                "amount",
+                "count",
+                "unknown key",
+                "missing key",
+                "non-mapping",
+                "root",
+                "style",
+                "profile",
+            ]
+        )
     )
+    if kind == "style":
+        option = draw(st.sampled_from(["growth_from_zero", "list_zero_lines", "no_such_option"]))
+        data.setdefault("style", {})[option] = draw(st.sampled_from(["maybe", "", "100"]))
+        return f"bad style {option}", data
+    if kind == "profile":
+        data["profile"] = draw(st.sampled_from(["atlantis-2030", "", "../zhejiang-2019"]))
+        return "unknown profile", data
     if kind == "amount":
         paths = [p for p, v in _leaves(data) if _is_amount(v)]
         path = draw(st.sampled_from(paths))
