@@ -69,6 +69,7 @@ class NumberFormatter:
     def __init__(self, style: Mapping[str, Any], options: Mapping[str, str] | None = None):
         # Decimal("1.0") == Decimal("1.00") hash alike and print alike once rounded.
         self._amounts: dict[Decimal | int, str] = {}
+        self._percents: dict[tuple[Decimal | int, bool], str] = {}
         try:
             self.locale = _locale(str(style["locale"]))
             amount = style["amount"]
@@ -138,11 +139,19 @@ class NumberFormatter:
     # -- percentages --------------------------------------------------------
 
     def percent(self, value: Decimal | int, *, trim_whole: bool = False) -> str:
-        """A percentage already rounded by :mod:`narrator.derive`.
+        """A percentage already rounded by :mod:`narrator.derive` (memoised per value).
 
         ``trim_whole`` prints a whole percentage without decimals (100%, not 100.00%).
         """
-        number = Decimal(value)
+        key = (value, trim_whole)
+        found = self._percents.get(key)
+        if found is None:
+            if len(self._percents) >= AMOUNT_CACHE_SIZE:
+                self._percents.clear()
+            found = self._percents[key] = self._percent(Decimal(value), trim_whole)
+        return found
+
+    def _percent(self, number: Decimal, trim_whole: bool) -> str:
         if number == 0 and self._pct_zero is not None:
             return str(self._pct_zero)
         pattern = self._pct_pattern

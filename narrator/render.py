@@ -15,7 +15,7 @@ from typing import Any
 
 from narrator.decisions import Facts, Sentence
 from narrator.derive import Change, Completion
-from narrator.document import Block, Document, Heading, Paragraph, Table
+from narrator.document import Block, Document, Heading, Paragraph
 from narrator.figures import Text
 from narrator.phrasebank import Language, Phrasebank, PhrasebankError, render_template
 
@@ -360,7 +360,8 @@ class Renderer:
                 pattern = self.lang.style.get("numbering", {}).get(level)
                 if pattern:
                     n = counters[level]
-                    number = str(pattern).format(n=n, cn=self.numbers.words(n))
+                    words = self.numbers.words(n) if "{cn}" in str(pattern) else ""
+                    number = str(pattern).format(n=n, cn=words)
             return [Heading(str(entry.get("key", key)) + suffix, level, number, text)]
         if "paragraph" in entry:
             key = str(entry["paragraph"])
@@ -391,4 +392,4 @@ def render_document(bank: Phrasebank, lang: str, facts: Facts, *, tables: bool =
     return Renderer(bank, lang, facts, tables=tables).document()
 
 
-__all__ = ["Renderer", "Table", "render_document"]
+__all__ = ["Renderer", "render_document"]
