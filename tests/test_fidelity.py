@@ -9,6 +9,7 @@ unless it is listed in DEVIATIONS with the reason narrator writes it differently
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 
@@ -70,21 +71,7 @@ def seed_sections() -> dict[str, str]:
             joined[-1] += line
         else:
             joined.append(line)
-    start = next(i for i, line in enumerate(joined) if line.startswith("三、"))
-    sections: dict[str, list[str]] = {}
-    current = None
-    for line in joined[start + 1 :]:
-        if line.startswith("四、"):
-            current = "glossary"
-            continue
-        match = _SECTION.match(line)
-        if match and current != "glossary":
-            current = match.group(1)
-            continue
-        if current is None or "\t" in line or _is_table_line(line):
-            continue
-        sections.setdefault(current, []).append(line)
-    return {name: "\n".join(body) for name, body in sections.items()}
+    return split_sections(joined, skip=lambda line: "\t" in line or _is_table_line(line))
 
 
 def _is_table_line(line: str) -> bool:
@@ -105,14 +92,15 @@ def _is_table_line(line: str) -> bool:
 
 
 def rendered_sections(text: str) -> dict[str, str]:
+    return split_sections(text.splitlines(), skip=lambda line: "\t" in line)
+
+
+def split_sections(lines: list[str], skip: Callable[[str], bool]) -> dict[str, str]:
+    """The lines of 三、's sections (一)…(十) and of 四、 (the glossary), by section."""
+    start = next(i for i, line in enumerate(lines) if line.startswith("三、"))
     sections: dict[str, list[str]] = {}
     current = None
-    for line in text.splitlines():
-        if line.startswith("三、"):
-            current = "start"
-            continue
-        if current is None:
-            continue
+    for line in lines[start + 1 :]:
         if line.startswith("四、"):
             current = "glossary"
             continue
@@ -120,7 +108,7 @@ def rendered_sections(text: str) -> dict[str, str]:
         if match and current != "glossary":
             current = match.group(1)
             continue
-        if current != "start" and "\t" not in line:
+        if current is not None and not skip(line):
             sections.setdefault(current, []).append(line)
     return {name: "\n".join(body) for name, body in sections.items()}
 
