@@ -16,7 +16,13 @@ from typing import Any
 
 from babel import Locale
 from babel.lists import format_list
-from babel.numbers import NumberPattern, parse_pattern
+from babel.numbers import (
+    NumberPattern,
+    get_decimal_quantum,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_pattern,
+)
 
 from narrator.derive import round_half_up
 
@@ -28,9 +34,66 @@ class StyleError(ValueError):
     """A phrasebank's number style is malformed."""
 
 
+class DecimalPattern:
+    """A Babel number pattern bound to a locale, applied as Babel applies it.
+
+    ``NumberPattern.apply`` looks up the locale's symbols and rescans its result on every
+    call, and a document formats a few hundred numbers. For plain decimal patterns
+    (``0.00``, ``#,##0.##``: no scale, exponent, significant digits, currency or quoting)
+    this does Babel's steps with the symbols looked up once; other patterns and values
+    that are not finite go to Babel itself. ``tests/test_properties.py`` holds the two
+    to the same output.
+    """
+
+    __slots__ = ("_decimal", "_group", "_plain", "_quantum", "babel", "locale")
+
+    def __init__(self, pattern: NumberPattern, locale: Locale) -> None:
+        self.babel = pattern
+        self.locale = locale
+        affixes = "".join((*pattern.prefix, *pattern.suffix))
+        self._plain = (
+            not pattern.scale
+            and not pattern.exp_prec
+            and "@" not in pattern.pattern
+            and pattern.number_pattern != ""
+            and "'" not in affixes
+            and "\xa4" not in affixes
+        )
+        self._quantum = get_decimal_quantum(pattern.frac_prec[1])
+        self._decimal = get_decimal_symbol(locale)
+        self._group = get_group_symbol(locale)
+
+    def apply(self, value: Decimal) -> str:
+        if not self._plain or not value.is_finite():
+            return str(self.babel.apply(value, self.locale))
+        pattern = self.babel
+        negative = int(value.is_signed())
+        rounded = abs(value).normalize().quantize(self._quantum)
+        whole, _, fraction = f"{rounded:f}".partition(".")
+        # Babel's _format_int: pad to the minimum digits, then group from the right.
+        if len(whole) < pattern.int_prec[0]:
+            whole = "0" * (pattern.int_prec[0] - len(whole)) + whole
+        size, grouped = pattern.grouping[0], ""
+        while len(whole) > size:
+            grouped = self._group + whole[-size:] + grouped
+            whole = whole[:-size]
+            size = pattern.grouping[1]
+        number = whole + grouped
+        # Babel's _format_frac: pad to the minimum places, drop zeros beyond it.
+        least, most = pattern.frac_prec
+        fraction = fraction or "0"
+        if len(fraction) < least:
+            fraction += "0" * (least - len(fraction))
+        if not (most == 0 or (least == 0 and int(fraction) == 0)):
+            while len(fraction) > least and fraction[-1] == "0":
+                fraction = fraction[:-1]
+            number += self._decimal + fraction
+        return pattern.prefix[negative] + number + pattern.suffix[negative]
+
+
 @lru_cache(maxsize=64)
-def _pattern(text: str) -> NumberPattern:
-    return parse_pattern(text)
+def _pattern(text: str, locale: Locale) -> DecimalPattern:
+    return DecimalPattern(parse_pattern(text), locale)
 
 
 @lru_cache(maxsize=16)
@@ -77,7 +140,7 @@ class NumberFormatter:
             self._amount_formats = {
                 name: (
                     Decimal(str(spec.get("scale", "1"))),
-                    _pattern(str(spec["pattern"])),
+                    _pattern(str(spec["pattern"]), self.locale),
                     str(spec["template"]),
                 )
                 for name, spec in amount["formats"].items()
@@ -89,7 +152,7 @@ class NumberFormatter:
             self._auto = amount.get("auto", {})
             self._amount_zero = amount.get("zero")
             pct = style.get("percent", {})
-            self._pct_pattern = _pattern(str(pct.get("pattern", "0.00")))
+            self._pct_pattern = _pattern(str(pct.get("pattern", "0.00")), self.locale)
             self._pct_template = str(pct.get("template", "{value}%"))
             self._pct_zero = pct.get("zero")
             self._list = style.get("list", {"babel": "standard"})
@@ -134,7 +197,7 @@ class NumberFormatter:
             threshold = Decimal(str(self._auto.get("threshold", "100")))
             style = str(self._auto["above" if abs(shown) >= threshold else "below"])
         scale, pattern, template = self._amount_formats[style]
-        return template.format(value=pattern.apply(shown * scale, self.locale))
+        return template.format(value=pattern.apply(shown * scale))
 
     # -- percentages --------------------------------------------------------
 
@@ -156,8 +219,8 @@ class NumberFormatter:
             return str(self._pct_zero)
         pattern = self._pct_pattern
         if trim_whole and number == number.to_integral_value():
-            pattern = _pattern("0")
-        return self._pct_template.format(value=pattern.apply(number, self.locale))
+            pattern = _pattern("0", self.locale)
+        return self._pct_template.format(value=pattern.apply(number))
 
     # -- counts and words ---------------------------------------------------
 

@@ -20,11 +20,11 @@ on first use, per phrasebank.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import yaml
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError
@@ -32,6 +32,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from narrator.numbers import NumberFormatter
 from narrator.rules import USER_REASON, RuleSet
+from narrator.sandbox import Expression, Phrase, Sandbox
 
 #: Languages narrator renders.
 LANGUAGES = ("zh", "en")
@@ -152,13 +153,11 @@ class Language:
         #: Table titles, column and row labels (``<lang>/tables.yaml``).
         self.tables: Mapping[str, Any] = data.get("tables", {})
         self.origins = origins
-        self.env = ImmutableSandboxedEnvironment(
-            undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
-        )
+        self.env = Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
         for name in UNUSED_GLOBALS:
             self.env.globals.pop(name, None)
-        self._compiled: dict[str, Template] = {}
-        self._conditions: dict[str, Callable[..., Any]] = {}
+        self._compiled: dict[str, Phrase] = {}
+        self._conditions: dict[str, Expression] = {}
         self._formatters: dict[tuple[tuple[str, str], ...], NumberFormatter] = {}
 
     def formatter(self, options: Mapping[str, str]) -> NumberFormatter:
@@ -169,18 +168,17 @@ class Language:
             found = self._formatters[key] = NumberFormatter(self.style, options)
         return found
 
-    def condition(self, source: str) -> Callable[..., Any]:
+    def condition(self, source: str) -> Expression:
         """An outline condition compiled once per language (the sandbox, StrictUndefined)."""
         compiled = self._conditions.get(source)
         if compiled is None:
-            compiled = self.env.compile_expression(source, undefined_to_none=False)
-            self._conditions[source] = compiled
+            compiled = self._conditions[source] = Expression(self.env, source)
         return compiled
 
     def has(self, key: str) -> bool:
         return key in self.text
 
-    def template(self, key: str, *, table: str = "text") -> Template:
+    def phrase(self, key: str, *, table: str = "text") -> Phrase:
         """The compiled template of a text (or reason) key."""
         cache_key = f"{table}:{key}"
         compiled = self._compiled.get(cache_key)
@@ -190,9 +188,7 @@ class Language:
                 where = self.origins.get(table, self.lang)
                 raise PhrasebankError(f"{where}: no {table} key {key!r} for language {self.lang!r}")
             try:
-                compiled = self.env.from_string(
-                    _cleanup(source, str(self.style.get("line_join", "")))
-                )
+                compiled = Phrase(self.env, _cleanup(source, str(self.style.get("line_join", ""))))
             except TemplateSyntaxError as exc:
                 where = self.origins.get(table, self.lang)
                 raise PhrasebankError(
@@ -200,6 +196,10 @@ class Language:
                 ) from exc
             self._compiled[cache_key] = compiled
         return compiled
+
+    def template(self, key: str, *, table: str = "text") -> Template:
+        """The Jinja2 template of a text (or reason) key."""
+        return self.phrase(key, table=table).template
 
     def compile_all(self) -> None:
         """Compile every template now (phrasebank checks use this)."""
@@ -424,14 +424,19 @@ def load_phrasebank(profile: str | None = None, extra: Sequence[str | Path] = ()
     return bank
 
 
-def render_template(template: Template, context: Mapping[str, Any], where: str) -> str:
+def render_phrase(
+    phrase: Phrase,
+    context: Mapping[str, Any],
+    where: str,
+    extra: Mapping[str, Any] | None = None,
+) -> str:
     """Render with errors that say which template failed.
 
-    The context is shared rather than copied (``new_context(shared=True)``): rendering is
-    the hot path, and the caller puts the environment's globals into its context.
+    ``context`` is shared, not copied: rendering is the hot path, so the caller puts the
+    environment's globals into it once, and ``extra`` variables go into the render's own
+    scope over it.
     """
     try:
-        shared = template.new_context(cast(dict[str, Any], context), shared=True)
-        return "".join(template.root_render_func(shared))
+        return phrase.render(context, extra)
     except TemplateError as exc:
         raise PhrasebankError(f"{where}: {exc}") from exc

@@ -17,6 +17,8 @@ from typing import Any, Literal
 from jinja2 import StrictUndefined, TemplateError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from narrator.sandbox import Expression
+
 #: Largest exponent a condition may raise a number to.
 MAX_EXPONENT = 100
 #: Largest integer (in bits) a condition may raise to a power.
@@ -95,10 +97,10 @@ def _refuse_unsafe(tree: nodes.Node, source: str, where: str) -> None:
             raise RuleError(f"{where}: condition {source!r} uses {problem}, which is not allowed")
 
 
-def compile_condition(source: str, *, where: str = "<condition>") -> Callable[..., Any]:
+def compile_condition(source: str, *, where: str = "<condition>") -> Expression:
     """Compile a condition expression in the sandbox, or raise :class:`RuleError`.
 
-    >>> compile_condition("current > prior")(current=2, prior=1)
+    >>> compile_condition("current > prior")({"current": 2, "prior": 1})
     True
     >>> compile_condition("unit.__class__")
     Traceback (most recent call last):
@@ -112,7 +114,7 @@ def compile_condition(source: str, *, where: str = "<condition>") -> Callable[..
         raise RuleError(f"{where}: cannot compile condition {source!r}: {exc}") from exc
     _refuse_unsafe(tree, source, where)
     try:
-        return _ENV.compile_expression(source, undefined_to_none=False)
+        return Expression(_ENV, source)
     except TemplateError as exc:
         raise RuleError(f"{where}: cannot compile condition {source!r}: {exc}") from exc
 
@@ -134,7 +136,9 @@ class Rule:
     sentences: tuple[str, ...] = ("*",)
     unless: tuple[str, ...] = ()
     origin: str = "<built-in>"
-    _test: Callable[..., Any] = field(repr=False, compare=False, default=lambda **_: False)
+    _test: Callable[[Mapping[str, Any]], Any] = field(
+        repr=False, compare=False, default=lambda _: False
+    )
     names: frozenset[str] = field(default=frozenset(), compare=False)
 
     def applies_to(self, sentence: str, kind: str) -> bool:
@@ -146,7 +150,7 @@ class Rule:
 
     def matches(self, context: Mapping[str, Any]) -> bool:
         try:
-            return bool(self._test(**context))
+            return bool(self._test(context))
         except RuleError as exc:
             raise RuleError(f"rule {self.id!r} ({self.origin}): {exc}") from exc
         except TemplateError as exc:

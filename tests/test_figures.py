@@ -165,7 +165,9 @@ def test_schema_describes_the_figures(capsys):
 def test_a_bad_style_option_in_the_file_names_the_field(seed_data):
     seed_data["style"]["growth_from_zero"] = "maybe"
     problems = _problems(seed_data)
-    assert problems == [("style", "growth_from_zero: 'maybe' is not one of not_comparable, hundred_percent")]
+    assert problems == [
+        ("style", "growth_from_zero: 'maybe' is not one of not_comparable, hundred_percent")
+    ]
 
 
 def test_an_unknown_profile_in_the_file_names_the_field(seed_data, capsys, tmp_path):

@@ -313,7 +313,7 @@ def test_malicious_conditions_are_refused_at_load(condition):
 def test_runaway_arithmetic_is_stopped_while_running(condition, context):
     test = compile_condition(condition)
     with pytest.raises(RuleError):
-        test(**context)
+        test(context)
 
 
 def test_an_unsafe_overlay_makes_render_exit_2(tmp_path, capsys):

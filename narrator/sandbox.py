@@ -1,0 +1,350 @@
+"""The template sandbox: Jinja2's immutable sandbox, with fast paths that decide the same.
+
+A document is a few hundred small renders, and most of their time went to the sandbox's
+checks on values narrator itself hands the templates. The fast paths below return exactly
+what :class:`~jinja2.sandbox.ImmutableSandboxedEnvironment` returns, without re-deciding:
+
+* an attribute of a plain data object (not a function, method, class, code object,
+  frame, generator or mutable container) is safe unless it starts with ``_`` or is
+  itself a method (the sandbox wraps ``str.format`` at access);
+* ``mapping.key`` on a ``dict`` is the item when ``key`` is not a ``dict`` method;
+* a helper narrator registered with :func:`trust` is called directly, because it is
+  neither marked unsafe nor asks Jinja for its context.
+
+Everything else (overlay text calling ``str.format``, reaching for ``__class__``,
+``list.append`` …) goes through the sandbox's own checks.
+"""
+
+from __future__ import annotations
+
+import operator
+import types
+from collections import abc, deque
+from collections.abc import Callable, Mapping
+from typing import Any, cast
+
+from jinja2 import Environment, Template, nodes
+from jinja2.runtime import Context, new_context
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+# Types whose attributes the sandbox inspects (jinja2.sandbox.is_internal_attribute and
+# modifies_known_mutable), and builtin callables for good measure; instances of any other
+# type are plain data.
+_INSPECTED: tuple[type, ...] = (
+    types.FunctionType,
+    types.MethodType,
+    types.BuiltinFunctionType,
+    type,
+    types.CodeType,
+    types.TracebackType,
+    types.FrameType,
+    types.GeneratorType,
+    types.CoroutineType,
+    types.AsyncGeneratorType,
+    list,
+    set,
+    dict,
+    deque,
+    abc.MutableSet,
+    abc.MutableMapping,
+    abc.MutableSequence,
+)
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+_METHODS = (types.MethodType, types.BuiltinMethodType)
+_TRUSTED: set[Callable[..., Any]] = set()
+_plain: dict[type, bool] = {}
+
+
+def trust(*functions: Callable[..., Any]) -> None:
+    """Register narrator's own template helpers (plain functions or methods' functions)."""
+    _TRUSTED.update(getattr(function, "__func__", function) for function in functions)
+
+
+def _is_plain(kind: type) -> bool:
+    found = _plain.get(kind)
+    if found is None:
+        found = _plain[kind] = not issubclass(kind, _INSPECTED)
+    return found
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox with the fast paths described in the module docstring."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        kind = type(obj)
+        if kind is dict:
+            if attribute not in _DICT_ATTRIBUTES and attribute in obj:
+                return obj[attribute]
+        elif attribute[:1] != "_" and _is_plain(kind):
+            try:
+                value = getattr(obj, attribute)
+            except AttributeError:
+                pass
+            else:
+                # Methods go to the sandbox: it wraps a str's format and format_map.
+                if type(value) not in _METHODS:
+                    return value
+        return super().getattr(obj, attribute)
+
+    def call(
+        __self,
+        __context: Context,
+        __obj: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        function = __obj.__func__ if type(__obj) is types.MethodType else __obj
+        if type(function) is types.FunctionType and function in _TRUSTED:
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+            return __obj(*args, **kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+#: Templates see the environment's globals through the shared context the caller builds.
+NO_GLOBALS: dict[str, Any] = {}
+
+
+def shared_context(template: Template, variables: Mapping[str, Any]) -> Context:
+    """A render context over ``variables`` as they are: shared, not copied.
+
+    Rendering is the hot path; Jinja's own ``new_context`` copies the variables and the
+    globals on every render. Callers put the environment's globals into ``variables``.
+    """
+    parent = cast(dict[str, Any], variables)  # read only, never written
+    return new_context(
+        template.environment, template.name, template.blocks, parent, True, NO_GLOBALS
+    )
+
+
+# -- direct evaluation of the simplest templates ---------------------------------------
+#
+# Most phrases are text with a few ``{{ name }}``, ``{{ d.attr }}`` or ``{{ helper(x) }}``
+# outputs, and most conditions a few names joined by ``and``/``not``/``==``. For those,
+# Jinja's per-render cost (a context, generated code, the globals) outweighs the work. Such
+# templates are evaluated straight from their syntax tree, through the same sandbox
+# operations (``getattr``, ``getitem``, ``call``) and the same undefined, so they print and
+# fail exactly as Jinja's generated code does. Anything else renders through Jinja.
+
+# Names Jinja's code generator treats specially; a template using one renders through Jinja.
+_SPECIAL_NAMES = frozenset({"self", "loop", "caller", "varargs", "kwargs"})
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "gt": operator.gt,
+    "gteq": operator.ge,
+    "lt": operator.lt,
+    "lteq": operator.le,
+    "in": lambda a, b: a in b,
+    "notin": lambda a, b: a not in b,
+}
+
+
+class _Scope:
+    """What one evaluation reads: its own variables over the shared context."""
+
+    __slots__ = ("context", "env", "extra", "template")
+
+    def __init__(
+        self,
+        env: Environment,
+        template: Template,
+        context: Mapping[str, Any],
+        extra: Mapping[str, Any] | None,
+    ) -> None:
+        self.env = env
+        self.template = template
+        self.context = context
+        self.extra = extra
+
+    def resolve(self, name: str) -> Any:
+        extra = self.extra
+        if extra and name in extra:
+            return extra[name]
+        context = self.context
+        if name in context:
+            return context[name]
+        return self.env.undefined(name=name)
+
+    def call(self, function: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        target = function.__func__ if type(function) is types.MethodType else function
+        if type(target) is types.FunctionType and target in _TRUSTED:
+            return function(*args, **kwargs)
+        # Anything else is the sandbox's to decide, with the context Jinja would pass.
+        jinja_context = shared_context(self.template, self.context)
+        if self.extra:
+            jinja_context.vars.update(self.extra)
+        return cast(Sandbox, self.env).call(jinja_context, function, *args, **kwargs)
+
+
+Evaluator = Callable[[_Scope], Any]
+
+
+def _evaluator(node: nodes.Node) -> Evaluator | None:
+    """A function evaluating ``node`` as Jinja's generated code does, or None if unsupported."""
+    if isinstance(node, nodes.Name) and node.ctx == "load" and node.name not in _SPECIAL_NAMES:
+        name = node.name
+        return lambda scope: scope.resolve(name)
+    if isinstance(node, nodes.Const):
+        value = node.value
+        return lambda scope: value
+    if isinstance(node, nodes.Getattr) and node.ctx == "load":
+        found, attr = _evaluator(node.node), node.attr
+        if found is None:
+            return None
+        of: Evaluator = found
+        return lambda scope: scope.env.getattr(of(scope), attr)
+    if isinstance(node, nodes.Getitem) and node.ctx == "load":
+        container, key = _evaluator(node.node), _evaluator(node.arg)
+        if container is None or key is None:
+            return None
+        within: Evaluator = container
+        item: Evaluator = key
+        return lambda scope: scope.env.getitem(within(scope), item(scope))
+    if isinstance(node, nodes.Call) and node.dyn_args is None and node.dyn_kwargs is None:
+        function = _evaluator(node.node)
+        args = [_evaluator(arg) for arg in node.args]
+        kwargs = {keyword.key: _evaluator(keyword.value) for keyword in node.kwargs}
+        if function is None or None in args or None in kwargs.values():
+            return None
+        arg_fns = cast(list[Evaluator], args)
+        kwarg_fns = cast(dict[str, Evaluator], kwargs)
+        return lambda scope: scope.call(
+            function(scope),
+            [arg(scope) for arg in arg_fns],
+            {key: value(scope) for key, value in kwarg_fns.items()},
+        )
+    if isinstance(node, nodes.Not):
+        operand = _evaluator(node.node)
+        if operand is None:
+            return None
+        return lambda scope: not operand(scope)
+    if isinstance(node, nodes.And | nodes.Or):
+        left, right = _evaluator(node.left), _evaluator(node.right)
+        if left is None or right is None:
+            return None
+        if isinstance(node, nodes.And):
+            return lambda scope: left(scope) and right(scope)
+        return lambda scope: left(scope) or right(scope)
+    if isinstance(node, nodes.CondExpr) and node.expr2 is not None:
+        test, then, otherwise = (_evaluator(n) for n in (node.test, node.expr1, node.expr2))
+        if test is None or then is None or otherwise is None:
+            return None
+        return lambda scope: then(scope) if test(scope) else otherwise(scope)
+    if isinstance(node, nodes.Compare):
+        return _compare(node)
+    if isinstance(node, nodes.List) or (isinstance(node, nodes.Tuple) and node.ctx == "load"):
+        items = [_evaluator(item) for item in node.items]
+        if None in items:
+            return None
+        item_fns = cast(list[Evaluator], items)
+        build = list if isinstance(node, nodes.List) else tuple
+        return lambda scope: build(item(scope) for item in item_fns)
+    return None
+
+
+def _compare(node: nodes.Compare) -> Evaluator | None:
+    first = _evaluator(node.expr)
+    steps = [(_COMPARE.get(op.op), _evaluator(op.expr)) for op in node.ops]
+    if first is None or any(fn is None or ev is None for fn, ev in steps):
+        return None
+    chain = cast(list[tuple[Callable[[Any, Any], Any], Evaluator]], steps)
+
+    def compare(scope: _Scope) -> Any:
+        # Python's chained comparison, which Jinja's generated code uses.
+        left = first(scope)
+        result: Any = True
+        for test, evaluate in chain:
+            right = evaluate(scope)
+            result = test(left, right)
+            if not result:
+                return result
+            left = right
+        return result
+
+    return compare
+
+
+def _output_parts(tree: nodes.Template) -> tuple[str | Evaluator, ...] | None:
+    """The pieces a plain-output template prints, or None if it needs Jinja."""
+    parts: list[str | Evaluator] = []
+    for statement in tree.body:
+        if not isinstance(statement, nodes.Output):
+            return None
+        for child in statement.nodes:
+            if isinstance(child, nodes.TemplateData):
+                parts.append(child.data)
+                continue
+            evaluate = _evaluator(child)
+            if evaluate is None:
+                return None
+            parts.append(evaluate)
+    return tuple(parts)
+
+
+class Phrase:
+    """A compiled phrase template; ``render(context, extra)`` gives its text.
+
+    The context is shared, not copied (the caller puts the environment's globals in it);
+    ``extra`` variables are the render's own, over it.
+    """
+
+    __slots__ = ("_constant", "_parts", "template")
+
+    def __init__(self, env: Environment, source: str) -> None:
+        self.template: Template = env.from_string(source)
+        parts = _output_parts(env.parse(source))
+        self._parts = parts
+        self._constant: str | None = None
+        if parts is not None and all(isinstance(part, str) for part in parts):
+            self._constant = "".join(cast(tuple[str, ...], parts))
+
+    def render(self, context: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> str:
+        if self._constant is not None:
+            return self._constant
+        parts = self._parts
+        if parts is None:
+            jinja_context = shared_context(self.template, context)
+            if extra:
+                jinja_context.vars.update(extra)
+            return "".join(self.template.root_render_func(jinja_context))
+        scope = _Scope(self.template.environment, self.template, context, extra)
+        return "".join([part if isinstance(part, str) else str(part(scope)) for part in parts])
+
+
+class Expression:
+    """A compiled expression (``env.compile_expression``) evaluated against a mapping.
+
+    ``Expression(env, "a > b")({"a": 2, "b": 1})`` is ``True``; the mapping is read, not
+    copied, and a missing name is whatever the environment's undefined does.
+    """
+
+    __slots__ = ("_evaluate", "_template", "source")
+
+    def __init__(self, env: Environment, source: str) -> None:
+        self.source = source
+        # TemplateExpression keeps the template that assigns the expression to ``result``.
+        compiled = env.compile_expression(source, undefined_to_none=False)
+        self._template: Template = compiled._template
+        assign = self._template_tree(env, source)
+        self._evaluate = _evaluator(assign) if assign is not None else None
+
+    @staticmethod
+    def _template_tree(env: Environment, source: str) -> nodes.Expr | None:
+        tree = env.parse("{{ " + source + " }}")
+        body = tree.body
+        if len(body) == 1 and isinstance(body[0], nodes.Output) and len(body[0].nodes) == 1:
+            return body[0].nodes[0]
+        return None
+
+    def __call__(self, variables: Mapping[str, Any]) -> Any:
+        evaluate = self._evaluate
+        if evaluate is not None:
+            return evaluate(_Scope(self._template.environment, self._template, variables, None))
+        context = shared_context(self._template, variables)
+        for _ in self._template.root_render_func(context):
+            pass
+        return context.vars["result"]
+
+
+__all__ = ["Expression", "Phrase", "Sandbox", "shared_context", "trust"]

@@ -1,0 +1,193 @@
+"""The template sandbox's fast paths decide and print exactly what Jinja2's sandbox does."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel import Locale
+from babel.numbers import parse_pattern
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jinja2 import StrictUndefined, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+import narrator.phrasebank
+import narrator.sandbox
+from narrator import load
+from narrator.numbers import DecimalPattern
+from narrator.rules import RuleError, compile_condition
+from narrator.sandbox import Expression, Phrase, Sandbox, trust
+
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
+
+
+class Money:
+    def __init__(self, amount: Decimal) -> None:
+        self.amount = amount
+        self._secret = "hidden"
+        self.fmt = "{0.__class__}".format
+
+
+def shout(text: str, mark: str = "!") -> str:
+    return text.upper() + mark
+
+
+class UnsafeCallable:
+    unsafe_callable = True
+
+    def __call__(self) -> str:
+        return "ran"
+
+
+trust(shout)
+
+
+def _env() -> Sandbox:
+    return Sandbox(undefined=StrictUndefined, autoescape=False)
+
+
+def _context(env: Sandbox) -> dict[str, Any]:
+    context: dict[str, Any] = dict(env.globals)
+    context.update(
+        name="Lakeside",
+        money=Money(Decimal("12.30")),
+        lines={"items": [1, 2], "total": Decimal("3"), "count": 2, "keys": "K"},
+        labels={"fiscal": "财政拨款收入"},
+        key="fiscal",
+        shout=shout,
+        plain=lambda text: f"<{text}>",
+        unsafe=UnsafeCallable(),
+        state="increase",
+    )
+    return context
+
+
+# Templates that take the direct path, and what Jinja's own sandbox prints for them.
+DIRECT = [
+    "本年收入合计",
+    "{{ name }}概况",
+    "{{ money.amount }}万元",
+    "{{ lines.total }} / {{ lines.count }}",
+    "{{ lines.keys() }}",  # a dict method wins over the key, as in Jinja
+    "{{ labels[key] }}{{ labels['fiscal'] }}",
+    "{{ shout(name) }} {{ shout(name, mark='?') }}",
+    "{{ plain(name) }}",
+    "{{ 'yes' if state in ('increase', 'decrease') else 'no' }}",
+    "{{ not lines.count and name or [1, 2] }}",
+    "{{ 1 < lines.count <= 2 }} {{ state != 'flat' }}",
+]
+
+
+@pytest.mark.parametrize("source", DIRECT)
+def test_direct_phrases_print_what_jinja_prints(source):
+    env = _env()
+    phrase = Phrase(env, source)
+    reference = ImmutableSandboxedEnvironment(undefined=StrictUndefined).from_string(source)
+    assert phrase._parts is not None, "expected the direct path"
+    assert phrase.render(_context(env)) == reference.render(**_context(env))
+
+
+def test_extra_variables_shadow_the_shared_context():
+    env = _env()
+    context = _context(env)
+    phrase = Phrase(env, "{{ name }}")
+    assert phrase.render(context, {"name": "Harbour"}) == "Harbour"
+    assert context["name"] == "Lakeside"
+
+
+def test_templates_with_statements_render_through_jinja():
+    env = _env()
+    phrase = Phrase(env, "{% for x in lines['items'] %}{{ x }}{% endfor %}")
+    assert phrase._parts is None
+    assert phrase.render(_context(env)) == "12"
+
+
+@pytest.mark.parametrize(
+    ("source", "error"),
+    [
+        ("{{ missing }}", UndefinedError),
+        ("{{ money.missing }}", UndefinedError),
+        ("{{ money._secret }}", SecurityError),
+        ("{{ money.__class__ }}", SecurityError),
+        ("{{ '{0.__class__}'.format(money) }}", SecurityError),
+        ("{{ money.fmt(money) }}", SecurityError),  # a str's format kept as an attribute
+        ("{{ unsafe() }}", SecurityError),
+        ("{{ lines.clear() }}", SecurityError),
+    ],
+)
+def test_the_direct_path_refuses_what_the_sandbox_refuses(source, error):
+    env = _env()
+    with pytest.raises(error):
+        Phrase(env, source).render(_context(env))
+    with pytest.raises(error):
+        ImmutableSandboxedEnvironment(undefined=StrictUndefined).from_string(source).render(
+            **_context(env)
+        )
+
+
+def test_expressions_evaluate_directly_and_refuse_alike():
+    env = _env()
+    context = _context(env)
+    assert Expression(env, "lines.count > 1 and not name == 'x'")(context) is True
+    assert Expression(env, "[] if state == 'flat' else lines['items']")(context) == [1, 2]
+    with pytest.raises(SecurityError):
+        Expression(env, "unsafe()")(context)
+    with pytest.raises(UndefinedError):
+        Expression(env, "missing or 1")(context)
+
+
+def test_rule_conditions_keep_their_arithmetic_bounds():
+    # ``**`` is not evaluated directly: it goes through the rules' own sandbox.
+    with pytest.raises(RuleError):
+        compile_condition("current ** prior")({"current": 10, "prior": 10**6})
+
+
+def test_reports_render_identically_without_the_direct_path(monkeypatch):
+    """Every shipped template, through Jinja only, prints the same bytes."""
+    direct = {path: _all_outputs(path) for path in EXAMPLES}
+    monkeypatch.setattr(narrator.sandbox, "_output_parts", lambda tree: None)
+    monkeypatch.setattr(narrator.sandbox, "_evaluator", lambda node: None)
+    monkeypatch.setattr(narrator.phrasebank, "_CACHE", {})
+    for path in EXAMPLES:
+        assert _all_outputs(path) == direct[path], path.name
+
+
+def _all_outputs(path: Path) -> list[str]:
+    report = load(path)
+    return [
+        report.render("both", "text"),
+        report.render("both", "md"),
+        *(str(d) for d in report.check()),
+    ]
+
+
+# -- Babel number patterns ----------------------------------------------------------------
+
+PATTERNS = ["0.00", "#,##0.00", "#,##0.######", "#,##0.##", "0", "#,##0", "00.0#", "#,##,##0.00"]
+LOCALES = ["zh_Hans_CN", "en", "de_DE", "fr_FR", "hi_IN"]
+decimals = st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(
+    lambda d: abs(d) < Decimal(10) ** 20
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=decimals,
+    pattern=st.sampled_from(PATTERNS),
+    locale=st.sampled_from(LOCALES),
+)
+def test_decimal_patterns_print_what_babel_prints(value, pattern, locale):
+    parsed, where = parse_pattern(pattern), Locale.parse(locale)
+    assert DecimalPattern(parsed, where).apply(value) == parsed.apply(value, where)
+
+
+def test_patterns_babel_handles_itself_still_work():
+    where = Locale.parse("en")
+    for pattern in ("0.00%", "@@@", "#,##0.00 ¤", "0.###E0"):
+        parsed = parse_pattern(pattern)
+        assert DecimalPattern(parsed, where).apply(Decimal("1234.5")) == parsed.apply(
+            Decimal("1234.5"), where
+        )
