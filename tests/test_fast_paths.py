@@ -1,7 +1,12 @@
-"""The template sandbox's fast paths decide and print exactly what Jinja2's sandbox does."""
+"""Fast paths print exactly what the slow paths they replace print.
+
+The sandbox's direct evaluation against Jinja2's own sandbox, the decimal patterns against
+Babel, and spacing tidied with str.replace against the regular expressions it replaced.
+"""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,6 +23,7 @@ import narrator.phrasebank
 import narrator.sandbox
 from narrator import load
 from narrator.numbers import DecimalPattern
+from narrator.render import tidy
 from narrator.rules import RuleError, compile_condition
 from narrator.sandbox import Expression, Phrase, Sandbox, trust
 
@@ -191,3 +197,22 @@ def test_patterns_babel_handles_itself_still_work():
         assert DecimalPattern(parsed, where).apply(Decimal("1234.5")) == parsed.apply(
             Decimal("1234.5"), where
         )
+
+
+# -- spacing ------------------------------------------------------------------------------
+
+_RUNS = re.compile(r"[ \t]{2,}")
+_BEFORE_MARK = re.compile(r" +([,.;:!?)])")
+_AFTER_OPEN = re.compile(r"([(]) +")
+
+
+def _tidy_by_regex(text: str) -> str:
+    text = _RUNS.sub(" ", text)
+    text = _BEFORE_MARK.sub(r"\1", text)
+    return _AFTER_OPEN.sub(r"\1", text).strip()
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=" \t\n,.;:!?()ab万", max_size=24))
+def test_tidy_matches_the_regular_expressions(text):
+    assert tidy(text) == _tidy_by_regex(text)
