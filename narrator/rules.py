@@ -15,9 +15,8 @@ from fnmatch import fnmatchcase
 from typing import Any, Literal
 
 from jinja2 import StrictUndefined, TemplateError, meta, nodes
-from jinja2.sandbox import SandboxedEnvironment
 
-from narrator.sandbox import Expression
+from narrator.sandbox import Expression, Sandbox
 
 #: Largest exponent a condition may raise a number to.
 MAX_EXPONENT = 100
@@ -38,8 +37,8 @@ class RuleError(ValueError):
     """A rule file or a rule condition is invalid or unsafe."""
 
 
-class ConditionEnvironment(SandboxedEnvironment):
-    """The sandbox conditions run in: Jinja2's, plus bounds on ``**`` and ``*``."""
+class ConditionEnvironment(Sandbox):
+    """The sandbox conditions run in: the templates', plus bounds on ``**`` and ``*``."""
 
     intercepted_binops = frozenset({"**", "*"})
 
@@ -57,8 +56,9 @@ class ConditionEnvironment(SandboxedEnvironment):
             return operator.pow(left, right)
         if operator_ == "*":
             for seq, times in ((left, right), (right, left)):
-                long = isinstance(times, int) and len(seq) * times > MAX_REPEAT
-                if isinstance(seq, str | list | tuple) and long:
+                # Only a sequence times a number repeats; numbers multiply as numbers.
+                repeats = isinstance(seq, str | list | tuple) and isinstance(times, int)
+                if repeats and len(seq) * times > MAX_REPEAT:
                     raise RuleError("a condition may not build a sequence that long")
             return operator.mul(left, right)
         return super().call_binop(context, operator_, left, right)
@@ -159,6 +159,8 @@ class Rule:
             raise RuleError(f"rule {self.id!r} ({self.origin}): {exc}") from exc
 
 
+#: Sentence keys whose applicable rules a rule set remembers (bounded for long batches).
+_APPLYING_CACHE_SIZE = 4096
 _RULE_KEYS = {"id", "description", "kinds", "when", "reason", "sentences", "unless"}
 _OVERLAY_KEYS = {"position", "before", "disabled"}
 
@@ -207,7 +209,9 @@ class RuleSet:
     """An ordered list of rules; the first that applies and matches wins."""
 
     def __init__(self, rules: Iterable[Rule] = ()) -> None:
-        self.rules: list[Rule] = list(rules)
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        # The rules that apply to a sentence key and kind, in order (keys recur across units).
+        self._applying: dict[tuple[str, str], tuple[Rule, ...]] = {}
 
     def overlay(self, entries: Iterable[Mapping[str, Any]], origin: str) -> RuleSet:
         """A new rule set with ``entries`` layered over this one.
@@ -250,8 +254,14 @@ class RuleSet:
         return RuleSet(rules)
 
     def first_match(self, sentence: str, kind: str, context: Mapping[str, Any]) -> Rule | None:
-        for rule in self.rules:
-            if rule.applies_to(sentence, kind) and rule.matches(context):
+        applying = self._applying.get((sentence, kind))
+        if applying is None:
+            if len(self._applying) >= _APPLYING_CACHE_SIZE:
+                self._applying.clear()
+            applying = tuple(rule for rule in self.rules if rule.applies_to(sentence, kind))
+            self._applying[(sentence, kind)] = applying
+        for rule in applying:
+            if rule.matches(context):
                 return rule
         return None
 

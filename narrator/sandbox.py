@@ -117,14 +117,16 @@ def shared_context(template: Template, variables: Mapping[str, Any]) -> Context:
     )
 
 
-# -- direct evaluation of the simplest templates ---------------------------------------
+# -- direct evaluation of the simpler templates -----------------------------------------
 #
-# Most phrases are text with a few ``{{ name }}``, ``{{ d.attr }}`` or ``{{ helper(x) }}``
-# outputs, and most conditions a few names joined by ``and``/``not``/``==``. For those,
-# Jinja's per-render cost (a context, generated code, the globals) outweighs the work. Such
-# templates are evaluated straight from their syntax tree, through the same sandbox
-# operations (``getattr``, ``getitem``, ``call``) and the same undefined, so they print and
-# fail exactly as Jinja's generated code does. Anything else renders through Jinja.
+# Most phrases are text with ``{{ name }}``, ``{{ d.attr }}`` or ``{{ helper(x) }}`` outputs,
+# and most conditions names joined by ``and``/``not``/``==``. For those, Jinja's per-render
+# cost (a context, generated code, the globals) outweighs the work. They are evaluated
+# straight from their syntax tree, through the same sandbox operations (``getattr``,
+# ``getitem``, ``call``, intercepted operators), the same tests and the same undefined, so
+# they print and fail exactly as Jinja's generated code does. Templates with statements
+# (``{% if %}``, ``{% for %}``, ``{% set %}`` …) render through Jinja: measured, its generated
+# code beats evaluating their trees.
 
 # Names Jinja's code generator treats specially; a template using one renders through Jinja.
 _SPECIAL_NAMES = frozenset({"self", "loop", "caller", "varargs", "kwargs"})
@@ -137,6 +139,15 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "lteq": operator.le,
     "in": lambda a, b: a in b,
     "notin": lambda a, b: a not in b,
+}
+_BINARY: dict[type[nodes.BinExpr], Callable[[Any, Any], Any]] = {
+    nodes.Add: operator.add,
+    nodes.Sub: operator.sub,
+    nodes.Mul: operator.mul,
+    nodes.Div: operator.truediv,
+    nodes.FloorDiv: operator.floordiv,
+    nodes.Mod: operator.mod,
+    nodes.Pow: operator.pow,
 }
 
 
@@ -166,18 +177,27 @@ class _Scope:
             return context[name]
         return self.env.undefined(name=name)
 
+    def jinja_context(self) -> Context:
+        """The context Jinja's generated code would hold at this point."""
+        context = shared_context(self.template, self.context)
+        if self.extra:
+            context.vars.update(self.extra)
+        return context
+
     def call(self, function: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
         target = function.__func__ if type(function) is types.MethodType else function
         if type(target) is types.FunctionType and target in _TRUSTED:
             return function(*args, **kwargs)
         # Anything else is the sandbox's to decide, with the context Jinja would pass.
-        jinja_context = shared_context(self.template, self.context)
-        if self.extra:
-            jinja_context.vars.update(self.extra)
-        return cast(Sandbox, self.env).call(jinja_context, function, *args, **kwargs)
+        env = cast(Sandbox, self.env)
+        return env.call(self.jinja_context(), function, *args, **kwargs)
 
 
 Evaluator = Callable[[_Scope], Any]
+
+
+def _all(found: list[Evaluator | None]) -> list[Evaluator] | None:
+    return None if None in found else cast(list[Evaluator], found)
 
 
 def _evaluator(node: nodes.Node) -> Evaluator | None:
@@ -195,52 +215,125 @@ def _evaluator(node: nodes.Node) -> Evaluator | None:
         of: Evaluator = found
         return lambda scope: scope.env.getattr(of(scope), attr)
     if isinstance(node, nodes.Getitem) and node.ctx == "load":
-        container, key = _evaluator(node.node), _evaluator(node.arg)
-        if container is None or key is None:
+        pair = _all([_evaluator(node.node), _evaluator(node.arg)])
+        if pair is None:
             return None
-        within: Evaluator = container
-        item: Evaluator = key
+        within, item = pair
         return lambda scope: scope.env.getitem(within(scope), item(scope))
     if isinstance(node, nodes.Call) and node.dyn_args is None and node.dyn_kwargs is None:
-        function = _evaluator(node.node)
-        args = [_evaluator(arg) for arg in node.args]
-        kwargs = {keyword.key: _evaluator(keyword.value) for keyword in node.kwargs}
-        if function is None or None in args or None in kwargs.values():
-            return None
-        arg_fns = cast(list[Evaluator], args)
-        kwarg_fns = cast(dict[str, Evaluator], kwargs)
-        return lambda scope: scope.call(
-            function(scope),
-            [arg(scope) for arg in arg_fns],
-            {key: value(scope) for key, value in kwarg_fns.items()},
-        )
+        return _call(node)
+    if isinstance(node, nodes.Test) and node.dyn_args is None and node.dyn_kwargs is None:
+        return _test(node)
     if isinstance(node, nodes.Not):
         operand = _evaluator(node.node)
         if operand is None:
             return None
-        return lambda scope: not operand(scope)
+        negated: Evaluator = operand
+        return lambda scope: not negated(scope)
     if isinstance(node, nodes.And | nodes.Or):
-        left, right = _evaluator(node.left), _evaluator(node.right)
-        if left is None or right is None:
+        sides = _all([_evaluator(node.left), _evaluator(node.right)])
+        if sides is None:
             return None
+        left, right = sides
         if isinstance(node, nodes.And):
             return lambda scope: left(scope) and right(scope)
         return lambda scope: left(scope) or right(scope)
+    if type(node) in _BINARY:
+        return _binary(cast(nodes.BinExpr, node))
     if isinstance(node, nodes.CondExpr) and node.expr2 is not None:
-        test, then, otherwise = (_evaluator(n) for n in (node.test, node.expr1, node.expr2))
-        if test is None or then is None or otherwise is None:
+        branches = _all([_evaluator(n) for n in (node.test, node.expr1, node.expr2)])
+        if branches is None:
             return None
+        test, then, otherwise = branches
         return lambda scope: then(scope) if test(scope) else otherwise(scope)
     if isinstance(node, nodes.Compare):
         return _compare(node)
-    if isinstance(node, nodes.List) or (isinstance(node, nodes.Tuple) and node.ctx == "load"):
-        items = [_evaluator(item) for item in node.items]
-        if None in items:
+    if isinstance(node, nodes.Concat):
+        pieces = _all([_evaluator(item) for item in node.nodes])
+        if pieces is None:
             return None
-        item_fns = cast(list[Evaluator], items)
+        joined = pieces
+        return lambda scope: "".join([str(piece(scope)) for piece in joined])
+    if isinstance(node, nodes.List) or (isinstance(node, nodes.Tuple) and node.ctx == "load"):
+        items = _all([_evaluator(item) for item in node.items])
+        if items is None:
+            return None
+        listed = items
         build = list if isinstance(node, nodes.List) else tuple
-        return lambda scope: build(item(scope) for item in item_fns)
+        return lambda scope: build(item(scope) for item in listed)
     return None
+
+
+Arguments = tuple[list[Evaluator], dict[str, Evaluator]]
+
+
+def _arguments(node: nodes.Call | nodes.Test) -> Arguments | None:
+    keywords = cast(list[nodes.Keyword], node.kwargs)
+    args = _all([_evaluator(arg) for arg in node.args])
+    values = _all([_evaluator(keyword.value) for keyword in keywords])
+    if args is None or values is None:
+        return None
+    return args, {keyword.key: value for keyword, value in zip(keywords, values, strict=True)}
+
+
+def _call(node: nodes.Call) -> Evaluator | None:
+    function, arguments = _evaluator(node.node), _arguments(node)
+    if function is None or arguments is None:
+        return None
+    callee: Evaluator = function
+    args, kwargs = arguments
+    return lambda scope: scope.call(
+        callee(scope),
+        [arg(scope) for arg in args],
+        {key: value(scope) for key, value in kwargs.items()},
+    )
+
+
+def _test(node: nodes.Test) -> Evaluator | None:
+    # Jinja's generated code calls the environment's test function itself, with the
+    # context, eval context or environment first when the test asks for one.
+    subject, arguments = _evaluator(node.node), _arguments(node)
+    if subject is None or arguments is None:
+        return None
+    tested: Evaluator = subject
+    args, kwargs = arguments
+    name = node.name
+
+    def test(scope: _Scope) -> Any:
+        function = cast(Callable[..., Any], scope.env.tests[name])
+        lead: list[Any] = []
+        pass_arg = getattr(function, "jinja_pass_arg", None)
+        if pass_arg is not None:
+            context = scope.jinja_context()
+            lead = [
+                {"context": context, "eval_context": context.eval_ctx}.get(pass_arg.name, scope.env)
+            ]
+        return function(
+            *lead,
+            tested(scope),
+            *[arg(scope) for arg in args],
+            **{key: value(scope) for key, value in kwargs.items()},
+        )
+
+    return test
+
+
+def _binary(node: nodes.BinExpr) -> Evaluator | None:
+    sides = _all([_evaluator(node.left), _evaluator(node.right)])
+    if sides is None:
+        return None
+    left, right = sides
+    python = _BINARY[type(node)]
+    symbol = node.operator
+
+    def binary(scope: _Scope) -> Any:
+        env = cast(Sandbox, scope.env)
+        if symbol in env.intercepted_binops:
+            # The environment bounds this operator (the rules' ``**`` and ``*``).
+            return env.call_binop(scope.jinja_context(), symbol, left(scope), right(scope))
+        return python(left(scope), right(scope))
+
+    return binary
 
 
 def _compare(node: nodes.Compare) -> Evaluator | None:
@@ -248,11 +341,12 @@ def _compare(node: nodes.Compare) -> Evaluator | None:
     steps = [(_COMPARE.get(op.op), _evaluator(op.expr)) for op in node.ops]
     if first is None or any(fn is None or ev is None for fn, ev in steps):
         return None
+    start: Evaluator = first
     chain = cast(list[tuple[Callable[[Any, Any], Any], Evaluator]], steps)
 
     def compare(scope: _Scope) -> Any:
         # Python's chained comparison, which Jinja's generated code uses.
-        left = first(scope)
+        left = start(scope)
         result: Any = True
         for test, evaluate in chain:
             right = evaluate(scope)
@@ -266,7 +360,7 @@ def _compare(node: nodes.Compare) -> Evaluator | None:
 
 
 def _output_parts(tree: nodes.Template) -> tuple[str | Evaluator, ...] | None:
-    """The pieces a plain-output template prints, or None if it needs Jinja."""
+    """The pieces a template made only of output prints, or None if it has statements."""
     parts: list[str | Evaluator] = []
     for statement in tree.body:
         if not isinstance(statement, nodes.Output):
@@ -293,7 +387,8 @@ class Phrase:
 
     def __init__(self, env: Environment, source: str) -> None:
         self.template: Template = env.from_string(source)
-        parts = _output_parts(env.parse(source))
+        tree = env.parse(source)
+        parts = _output_parts(tree)
         self._parts = parts
         self._constant: str | None = None
         if parts is not None and all(isinstance(part, str) for part in parts):
@@ -303,13 +398,13 @@ class Phrase:
         if self._constant is not None:
             return self._constant
         parts = self._parts
-        if parts is None:
-            jinja_context = shared_context(self.template, context)
-            if extra:
-                jinja_context.vars.update(extra)
-            return "".join(self.template.root_render_func(jinja_context))
-        scope = _Scope(self.template.environment, self.template, context, extra)
-        return "".join([part if isinstance(part, str) else str(part(scope)) for part in parts])
+        if parts is not None:
+            scope = _Scope(self.template.environment, self.template, context, extra)
+            return "".join([part if isinstance(part, str) else str(part(scope)) for part in parts])
+        jinja_context = shared_context(self.template, context)
+        if extra:
+            jinja_context.vars.update(extra)
+        return "".join(self.template.root_render_func(jinja_context))
 
 
 class Expression:

@@ -84,6 +84,9 @@ DIRECT = [
     "{{ 'yes' if state in ('increase', 'decrease') else 'no' }}",
     "{{ not lines.count and name or [1, 2] }}",
     "{{ 1 < lines.count <= 2 }} {{ state != 'flat' }}",
+    "{{ 'a' ~ name ~ 1 }} {{ lines.count * 2 + 1 }} {{ 7 // 2 }} {{ 7 % 4 - 1 }} {{ 2 ** 3 / 4 }}",
+    "{{ lines.count is number }} {{ missing is defined }} {{ 'upper' is filter }}",
+    "{{ lines.total is divisibleby(3) }}",
 ]
 
 
@@ -139,6 +142,7 @@ def test_expressions_evaluate_directly_and_refuse_alike():
     context = _context(env)
     assert Expression(env, "lines.count > 1 and not name == 'x'")(context) is True
     assert Expression(env, "[] if state == 'flat' else lines['items']")(context) == [1, 2]
+    assert Expression(env, "money.amount is none or money.amount * 2 > 24")(context) is True
     with pytest.raises(SecurityError):
         Expression(env, "unsafe()")(context)
     with pytest.raises(UndefinedError):
@@ -146,9 +150,12 @@ def test_expressions_evaluate_directly_and_refuse_alike():
 
 
 def test_rule_conditions_keep_their_arithmetic_bounds():
-    # ``**`` is not evaluated directly: it goes through the rules' own sandbox.
+    # ``**`` and ``*`` are evaluated through the rules' environment, which bounds them.
     with pytest.raises(RuleError):
         compile_condition("current ** prior")({"current": 10, "prior": 10**6})
+    with pytest.raises(RuleError):
+        compile_condition("'x' * current == ''")({"current": 10**9})
+    assert compile_condition("current * 2 > prior")({"current": 3, "prior": 5}) is True
 
 
 def test_reports_render_identically_without_the_direct_path(monkeypatch):
