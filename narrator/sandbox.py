@@ -264,16 +264,29 @@ def _evaluator(node: nodes.Node) -> Evaluator | None:
     return None
 
 
-Arguments = tuple[list[Evaluator], dict[str, Evaluator]]
+class _Arguments:
+    """A call's or test's positional and keyword arguments, evaluated together."""
+
+    __slots__ = ("args", "kwargs")
+
+    def __init__(self, args: list[Evaluator], kwargs: dict[str, Evaluator]) -> None:
+        self.args = args
+        self.kwargs = kwargs
+
+    def __call__(self, scope: _Scope) -> tuple[list[Any], dict[str, Any]]:
+        return (
+            [arg(scope) for arg in self.args],
+            {key: value(scope) for key, value in self.kwargs.items()},
+        )
 
 
-def _arguments(node: nodes.Call | nodes.Test) -> Arguments | None:
+def _arguments(node: nodes.Call | nodes.Test) -> _Arguments | None:
     keywords = cast(list[nodes.Keyword], node.kwargs)
     args = _all([_evaluator(arg) for arg in node.args])
     values = _all([_evaluator(keyword.value) for keyword in keywords])
     if args is None or values is None:
         return None
-    return args, {keyword.key: value for keyword, value in zip(keywords, values, strict=True)}
+    return _Arguments(args, {k.key: value for k, value in zip(keywords, values, strict=True)})
 
 
 def _call(node: nodes.Call) -> Evaluator | None:
@@ -281,12 +294,8 @@ def _call(node: nodes.Call) -> Evaluator | None:
     if function is None or arguments is None:
         return None
     callee: Evaluator = function
-    args, kwargs = arguments
-    return lambda scope: scope.call(
-        callee(scope),
-        [arg(scope) for arg in args],
-        {key: value(scope) for key, value in kwargs.items()},
-    )
+    evaluate = arguments
+    return lambda scope: scope.call(callee(scope), *evaluate(scope))
 
 
 def _test(node: nodes.Test) -> Evaluator | None:
@@ -296,7 +305,7 @@ def _test(node: nodes.Test) -> Evaluator | None:
     if subject is None or arguments is None:
         return None
     tested: Evaluator = subject
-    args, kwargs = arguments
+    evaluate = arguments
     name = node.name
 
     def test(scope: _Scope) -> Any:
@@ -308,12 +317,9 @@ def _test(node: nodes.Test) -> Evaluator | None:
             lead = [
                 {"context": context, "eval_context": context.eval_ctx}.get(pass_arg.name, scope.env)
             ]
-        return function(
-            *lead,
-            tested(scope),
-            *[arg(scope) for arg in args],
-            **{key: value(scope) for key, value in kwargs.items()},
-        )
+        value = tested(scope)
+        args, kwargs = evaluate(scope)
+        return function(*lead, value, *args, **kwargs)
 
     return test
 
