@@ -26,7 +26,8 @@ from babel.numbers import (
 
 from narrator.derive import round_half_up
 
-#: Amounts a formatter remembers before it starts afresh (bounded memory in long batches).
+#: Amounts, percentages or number words a formatter remembers before it starts afresh
+#: (bounded memory in long batches).
 AMOUNT_CACHE_SIZE = 4096
 
 
@@ -133,6 +134,7 @@ class NumberFormatter:
         # Decimal("1.0") == Decimal("1.00") hash alike and print alike once rounded.
         self._amounts: dict[Decimal | int, str] = {}
         self._percents: dict[tuple[Decimal | int, bool], str] = {}
+        self._spelled: dict[int, str] = {}
         try:
             self.locale = _locale(str(style["locale"]))
             amount = style["amount"]
@@ -225,8 +227,13 @@ class NumberFormatter:
     # -- counts and words ---------------------------------------------------
 
     def words(self, number: int) -> str:
-        """``number`` in words (num2words or cn2an, as the style says)."""
-        return self._words(number)
+        """``number`` in words (num2words or cn2an, as the style says; memoised)."""
+        found = self._spelled.get(number)
+        if found is None:
+            if len(self._spelled) >= AMOUNT_CACHE_SIZE:
+                self._spelled.clear()
+            found = self._spelled[number] = self._words(number)
+        return found
 
     def count(self, number: int, noun: Mapping[str, str] | str) -> str:
         """``number`` with its noun in the right plural form (CLDR plural rules)."""

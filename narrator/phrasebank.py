@@ -112,6 +112,58 @@ def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
+#: What an outline entry may say.
+OUTLINE_KEYS = frozenset({"heading", "paragraph", "table", "level", "when", "each", "as", "key"})
+_BLOCK_KINDS = ("heading", "paragraph", "table")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One outline entry, read and checked once: a heading, paragraph or table to render."""
+
+    kind: str
+    #: The text key (heading, paragraph) or table name the block renders.
+    source: str
+    #: The block's key in the document (``key:``, or the text key).
+    key: str
+    level: int = 1
+    #: A condition: the block is rendered only when it holds.
+    when: str | None = None
+    #: An expression giving items: one block per item, the item named ``name``.
+    each: str | None = None
+    name: str = "item"
+
+
+def _steps(outline: Sequence[Any], origin: Path) -> tuple[Step, ...]:
+    steps = []
+    for index, entry in enumerate(outline):
+        if not isinstance(entry, Mapping):
+            raise PhrasebankError(f"{origin}: outline entry {index}: expected a mapping")
+        unknown = set(entry) - OUTLINE_KEYS
+        if unknown:
+            raise PhrasebankError(
+                f"{origin}: outline entry {index}: unknown keys {sorted(unknown)}"
+            )
+        kind = next((k for k in _BLOCK_KINDS if k in entry), None)
+        if kind is None:
+            raise PhrasebankError(
+                f"{origin}: outline entry {index}: no heading, paragraph or table"
+            )
+        source = str(entry[kind])
+        steps.append(
+            Step(
+                kind=kind,
+                source=source,
+                key=str(entry.get("key", source)),
+                level=int(entry.get("level", 1)),
+                when=str(entry["when"]) if "when" in entry else None,
+                each=str(entry["each"]) if "each" in entry else None,
+                name=str(entry.get("as", "item")),
+            )
+        )
+    return tuple(steps)
+
+
 @dataclass(frozen=True)
 class Profile:
     """A named outline plus style options over the layers."""
@@ -126,6 +178,8 @@ class Profile:
     prescribes: Mapping[str, str] = field(default_factory=dict)
     #: The catalog edition whose names the profile prints (e.g. "2024": names_2024 first).
     edition: str | None = None
+    #: The outline as checked steps.
+    steps: tuple[Step, ...] = ()
 
 
 def _cleanup(text: str, joiner: str) -> str:
@@ -389,6 +443,7 @@ def _read_profile(name: str, path: Path) -> Profile:
         origin=path,
         prescribes={str(k): str(v) for k, v in (data.get("prescribes") or {}).items()},
         edition=str(data["edition"]) if data.get("edition") else None,
+        steps=_steps(outline, path),
     )
 
 

@@ -17,7 +17,7 @@ from narrator.decisions import Facts, Sentence
 from narrator.derive import Change, Completion
 from narrator.document import Block, Document, Heading, Paragraph
 from narrator.figures import Text
-from narrator.phrasebank import Language, Phrasebank, PhrasebankError, render_phrase
+from narrator.phrasebank import Language, Phrasebank, PhrasebankError, Step, render_phrase
 from narrator.sandbox import Expression, trust
 
 _SPACES = re.compile(r"[ \t]{2,}")
@@ -38,9 +38,6 @@ def tidy(text: str) -> str:
         if stray in text:
             text = text.replace(stray, mark)
     return text.strip()
-
-
-_OUTLINE_KEYS = {"heading", "paragraph", "table", "level", "when", "each", "as", "key"}
 
 
 class Renderer:
@@ -333,37 +330,30 @@ class Renderer:
     def document(self) -> Document:
         blocks: list[Block] = []
         counters: dict[int, int] = {}
-        for index, entry in enumerate(self.bank.profile.outline):
-            unknown = set(entry) - _OUTLINE_KEYS
-            if unknown:
-                origin = self.bank.profile.origin
-                raise PhrasebankError(
-                    f"{origin}: outline entry {index}: unknown keys {sorted(unknown)}"
-                )
-            if "when" in entry and not self._condition(str(entry["when"]))(self.context):
+        context = self.context
+        for step in self.bank.profile.steps:
+            if step.when is not None and not self._condition(step.when)(context):
                 continue
-            if "each" in entry:
-                items = self._condition(str(entry["each"]))(self.context) or ()
-                name = str(entry.get("as", "item"))
+            if step.each is not None:
+                items = self._condition(step.each)(context) or ()
                 for i, item in enumerate(items):
-                    extra = {name: item, "index": i + 1}
-                    blocks.extend(self._block(entry, extra, counters, f"[{i}]"))
+                    extra = {step.name: item, "index": i + 1}
+                    blocks.extend(self._block(step, extra, counters, f"[{i}]"))
             else:
-                blocks.extend(self._block(entry, {}, counters, ""))
+                blocks.extend(self._block(step, {}, counters, ""))
         title = next((b.text for b in blocks if isinstance(b, Heading) and b.level == 0), "")
         return Document(self.lang.lang, title, tuple(blocks))
 
     def _block(
         self,
-        entry: Mapping[str, Any],
+        step: Step,
         extra: Mapping[str, Any],
         counters: dict[int, int],
         suffix: str,
     ) -> Sequence[Block]:
-        if "heading" in entry:
-            key = str(entry["heading"])
-            level = int(entry.get("level", 1))
-            text = self.text(key, extra)
+        if step.kind == "heading":
+            level = step.level
+            text = self.text(step.source, extra)
             number = ""
             if level > 0:
                 counters[level] = counters.get(level, 0) + 1
@@ -374,16 +364,13 @@ class Renderer:
                     n = counters[level]
                     words = self.numbers.words(n) if "{cn}" in str(pattern) else ""
                     number = str(pattern).format(n=n, cn=words)
-            return [Heading(str(entry.get("key", key)) + suffix, level, number, text)]
-        if "paragraph" in entry:
-            key = str(entry["paragraph"])
-            text = self.text(key, extra)
-            return [Paragraph(str(entry.get("key", key)) + suffix, text)] if text else []
-        if "table" in entry:
-            from narrator.tables import build_table
+            return [Heading(step.key + suffix, level, number, text)]
+        if step.kind == "paragraph":
+            text = self.text(step.source, extra)
+            return [Paragraph(step.key + suffix, text)] if text else []
+        from narrator.tables import build_table
 
-            return [build_table(str(entry["table"]), self, extra, suffix)]
-        raise PhrasebankError(f"{self.bank.profile.origin}: outline entry without a block kind")
+        return [build_table(step.source, self, extra, suffix)]
 
 
 def budgeted(items: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:

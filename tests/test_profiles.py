@@ -168,3 +168,22 @@ def test_an_organisation_profile_in_a_few_files(tmp_path):
     report = load(LAKESIDE, profile="county-office", phrasebanks=[tmp_path])
     assert "公开表见县财政局门户网站。" in report.render()
     assert "county-office" in available_profiles([tmp_path])
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        ("{paragraph: totals.body, colour: red}", "outline entry 1: unknown keys ['colour']"),
+        ("{level: 2, when: 'true'}", "outline entry 1: no heading, paragraph or table"),
+        ("just-a-key", "outline entry 1: expected a mapping"),
+    ],
+)
+def test_a_bad_outline_entry_is_refused_when_the_profile_is_read(tmp_path, entry, problem):
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "broken.yaml").write_text(
+        f"description: x\noutline:\n  - {{heading: doc.title, level: 0}}\n  - {entry}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PhrasebankError) as caught:
+        load_phrasebank("broken", [tmp_path])
+    assert problem in str(caught.value) and "broken.yaml" in str(caught.value)
