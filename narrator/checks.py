@@ -913,6 +913,8 @@ def _missing_reasons(ctx: CheckContext) -> Iterator[Diagnostic]:
 
 def _texts(node: Any, path: str) -> Iterator[tuple[str, Text]]:
     """Every :class:`Text` in a figures model, with its path, in field order."""
+    if type(node) in _LEAVES:
+        return
     if isinstance(node, Text):
         yield path, node
     elif isinstance(node, BaseModel):
@@ -925,6 +927,9 @@ def _texts(node: Any, path: str) -> Iterator[tuple[str, Text]]:
         for key, item in node.items():
             yield from _texts(item, f"{path}.{key}" if path else str(key))
 
+
+# Values that hold no Text: most of a figures model, skipped before the slower checks.
+_LEAVES = frozenset({str, int, bool, float, Decimal, type(None)})
 
 #: Text in a Chinese script, which needs an English version ("100%" or "2019.1" does not).
 #: How much of the Chinese text an ``english-missing`` diagnostic quotes.

@@ -52,6 +52,8 @@ class FiguresError(ValueError):
 
 
 def _to_decimal(value: Any) -> Decimal:
+    if type(value) is Decimal and value.is_finite():
+        return value  # what the YAML and JSON loaders give
     if isinstance(value, bool):
         raise ValueError("must be a number, not true/false")
     if isinstance(value, float):

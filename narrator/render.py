@@ -40,6 +40,9 @@ def tidy(text: str) -> str:
     return text.strip()
 
 
+_TRUSTING: set[type] = set()
+
+
 class Renderer:
     """Renders facts in one language."""
 
@@ -110,15 +113,18 @@ class Renderer:
             glossary_entries=self.glossary_entries,
             with_tables=self.tables,
         )
-        # The sandbox calls narrator's own helpers without re-checking them.
-        trust(
-            *(
-                value
-                for value in context.values()
-                if (isinstance(value, MethodType) and value.__self__ in (self, n))
-                or (isinstance(value, FunctionType) and value.__module__ == __name__)
+        # The sandbox calls narrator's own helpers without re-checking them (registered
+        # once per class: a method's function is the same for every instance).
+        if type(self) not in _TRUSTING:
+            _TRUSTING.add(type(self))
+            trust(
+                *(
+                    value
+                    for value in context.values()
+                    if (isinstance(value, MethodType) and value.__self__ in (self, n))
+                    or (isinstance(value, FunctionType) and value.__module__ == __name__)
+                )
             )
-        )
         return context
 
     def rate(self, value: Decimal | None) -> str:

@@ -382,6 +382,10 @@ def _output_parts(tree: nodes.Template) -> tuple[str | Evaluator, ...] | None:
     return tuple(parts)
 
 
+def _text(data: str) -> Evaluator:
+    return lambda scope: data
+
+
 class Phrase:
     """A compiled phrase template; ``render(context, extra)`` gives its text.
 
@@ -395,10 +399,18 @@ class Phrase:
         self.template: Template = env.from_string(source)
         tree = env.parse(source)
         parts = _output_parts(tree)
-        self._parts = parts
         self._constant: str | None = None
+        self._parts: tuple[Evaluator, ...] | None = None
         if parts is not None and all(isinstance(part, str) for part in parts):
             self._constant = "".join(cast(tuple[str, ...], parts))
+        elif parts is not None:
+            # Text between outputs as evaluators too, so rendering never tests a part's type.
+            self._parts = tuple(_text(part) if isinstance(part, str) else part for part in parts)
+
+    @property
+    def direct(self) -> bool:
+        """Whether the phrase is evaluated from its syntax tree rather than by Jinja's code."""
+        return self._constant is not None or self._parts is not None
 
     def render(self, context: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> str:
         if self._constant is not None:
@@ -406,7 +418,7 @@ class Phrase:
         parts = self._parts
         if parts is not None:
             scope = _Scope(self.template.environment, self.template, context, extra)
-            return "".join([part if isinstance(part, str) else str(part(scope)) for part in parts])
+            return "".join([str(part(scope)) for part in parts])
         jinja_context = shared_context(self.template, context)
         if extra:
             jinja_context.vars.update(extra)
