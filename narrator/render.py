@@ -31,9 +31,11 @@ def tidy(text: str) -> str:
     >>> tidy("by RMB 2 million ,  mainly because ( see below ) .")
     'by RMB 2 million, mainly because (see below).'
     """
-    # str.replace rather than three regex passes: this runs on every English block.
-    if "  " in text or "\t" in text:
+    # str.replace rather than regex passes: this runs on every English block.
+    if "\t" in text:
         text = _SPACES.sub(" ", text)
+    while "  " in text:
+        text = text.replace("  ", " ")
     for stray, mark in _STRAY:
         if stray in text:
             text = text.replace(stray, mark)
