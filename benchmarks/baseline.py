@@ -163,7 +163,7 @@ def render(figures: dict[str, Any]) -> tuple[str, str]:
     return "\n\n".join(zh) + "\n", "\n\n".join(en) + "\n"
 
 
-class _DecimalLoader(yaml.SafeLoader):
+class _DecimalLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """SafeLoader reading YAML floats as Decimal (as narrator's loader does)."""
 
 

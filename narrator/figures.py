@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -574,7 +574,15 @@ class Figures(_Model):
 # -- loading ------------------------------------------------------------------
 
 
-class _DecimalLoader(yaml.SafeLoader):
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader
+else:
+    # LibYAML's parser when PyYAML has it (its wheels do): ten times faster than the
+    # pure-Python one on a figures file, with the same safe constructors and resolver.
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _DecimalLoader(_SafeLoader):
     """SafeLoader that reads every YAML float as the Decimal of its own text."""
 
 
@@ -608,10 +616,32 @@ def parse_text(text: str, *, source: str = "<text>", suffix: str = ".yaml") -> A
         if suffix.lower() == ".json":
             return json.loads(text, parse_float=Decimal)
         return yaml.load(text, Loader=_DecimalLoader)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise FiguresError(
-            source, [("", f"not valid {suffix.lstrip('.').upper()}: {exc}")]
-        ) from exc
+    except json.JSONDecodeError as exc:
+        raise FiguresError(source, [("", f"not valid JSON: {exc}")]) from exc
+    except yaml.YAMLError as exc:
+        raise FiguresError(source, [("", _yaml_problem(exc, text))]) from exc
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
+    """Where and what the YAML problem is, quoting the line, whichever parser found it.
+
+    >>> _yaml_problem(yaml.YAMLError("bad"), "")
+    'not valid YAML: bad'
+    """
+    parts = [getattr(exc, name, None) for name in ("context", "problem")]
+    what = "; ".join(str(part) for part in parts if part) or str(exc)
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return f"not valid YAML: {what}"
+    # The parser may stop past the end (an unclosed bracket): quote the last line with text.
+    lines = text.splitlines() or [""]
+    index = min(mark.line, len(lines) - 1)
+    while index > 0 and not lines[index].strip():
+        index -= 1
+    near = lines[index].strip()
+    return (
+        f"not valid YAML at line {mark.line + 1}, column {mark.column + 1}: {what} (near {near!r})"
+    )
 
 
 def read_file(path: str | Path) -> Any:

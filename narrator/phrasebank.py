@@ -69,9 +69,13 @@ def builtin_dir() -> Path:
     return shipped if shipped.is_dir() else here.parent / "phrasebanks"
 
 
+# LibYAML's parser when PyYAML has it: phrasebanks load at every start.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         raise PhrasebankError(f"{path}: not valid YAML: {exc}") from exc
     except OSError as exc:

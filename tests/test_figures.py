@@ -115,6 +115,9 @@ def test_every_problem_is_reported_at_once(lakeside_data):
     [
         ("", "the file is empty"),
         ("unit: [unclosed", "not valid YAML"),
+        ("unit: {name: x}\nincome: [\n\n", "line 4, column 1:"),
+        ("unit: {name: x}\nincome: [\n\n", "(near 'income: [')"),
+        ("a: 1\n b: 2\n", "not valid YAML at line 2, column 3: mapping values are not allowed"),
         ("- just\n- a list\n", "must be a mapping"),
         ("total: .inf\n", "not a number: '.inf'"),
     ],
