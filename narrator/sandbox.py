@@ -13,6 +13,10 @@ what :class:`~jinja2.sandbox.ImmutableSandboxedEnvironment` returns, without re-
 
 Everything else (overlay text calling ``str.format``, reaching for ``__class__``,
 ``list.append`` …) goes through the sandbox's own checks.
+
+:class:`Phrase` (a text template) and :class:`Expression` (a condition) evaluate the simplest
+templates straight from their syntax tree through these same operations, skipping Jinja's
+per-render context; see "direct evaluation" below.
 """
 
 from __future__ import annotations

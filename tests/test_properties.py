@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import fields, is_dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,6 +40,14 @@ profiles = st.sampled_from(PROFILES)
 AMOUNT_ZH = re.compile(r"(?<![\d.,])(\d+\.\d{2})万元")
 ZERO_ZH = re.compile(r"(?<![\d.,])0万元")
 PERCENT = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)%")
+#: Amounts the templates state as constants, ``{{ amount(50) }}``, in any language.
+PHRASEBANK_AMOUNTS = {
+    Decimal(number)
+    for path in (Path(__file__).parent.parent / "phrasebanks").rglob("text.yaml")
+    for number in re.findall(r"amount\((\d+(?:\.\d+)?)\)", path.read_text(encoding="utf-8"))
+}
+#: An amount as the English text prints it: ``RMB 2.1496 million`` or ``RMB 763,000``.
+AMOUNT_EN = re.compile(r"RMB ((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)( million)?")
 
 
 def _decimals(node: Any, seen: set[int] | None = None) -> Iterator[Decimal]:
@@ -112,7 +121,26 @@ def test_every_printed_amount_is_a_figure_or_derived_value(seed, profile):
 
 @FAST
 @given(seed=seeds, profile=profiles)
-def test_every_printed_percentage_is_a_derived_share_or_rate(seed, profile):
+def test_every_english_amount_is_a_figure_or_derived_value(seed, profile):
+    data, report = _report(seed, profile)
+    known = {
+        round_half_up(abs(value), CENT)
+        for source in (data, report.figures, report.facts.values, report.facts.sentences)
+        for value in _decimals(source)
+    }
+    known |= PHRASEBANK_AMOUNTS  # thresholds the wording itself states (单价50万元以上)
+    printed = [
+        Decimal(number.replace(",", "")) * (100 if million else Decimal("0.0001"))
+        for number, million in AMOUNT_EN.findall(report.render("en"))
+    ]
+    assert printed, "the report prints no amounts"
+    unknown = sorted({value for value in printed if value not in known})
+    assert not unknown, f"amounts (in 万元) printed that no figure gives: {unknown}"
+
+
+@FAST
+@given(seed=seeds, profile=profiles, lang=st.sampled_from(["zh", "en"]))
+def test_every_printed_percentage_is_a_derived_share_or_rate(seed, profile, lang):
     _, report = _report(seed, profile)
     facts = report.facts
     known = {
@@ -120,7 +148,7 @@ def test_every_printed_percentage_is_a_derived_share_or_rate(seed, profile):
         for source in (facts.values, facts.sentences, facts.computations)
         for value in _decimals(source)
     }
-    text = report.render("zh")
+    text = report.render(lang)
     unknown = sorted({Decimal(m) for m in PERCENT.findall(text)} - known)
     assert not unknown, f"percentages printed that nothing derives: {unknown}"
 
