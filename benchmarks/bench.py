@@ -4,8 +4,9 @@
 
 Measures, each next to a baseline measured in the same run (ratio = narrator / baseline):
 
-1. ``import narrator`` (and ``from narrator import load``, which imports the whole engine)
-   in fresh interpreters: median wall time minus the median of ``python -c pass``.
+1. ``import narrator`` (the target) and ``from narrator import load`` (the whole engine, paid
+   on first use; reported, not a target) in fresh interpreters: median wall time minus the
+   median of ``python -c pass``.
    Baselines: the bare interpreter start, and importing only the third-party modules
    ``narrator.load`` pulls in.
 2. One complete bilingual report at steady state (after warm-up): ``narrator.load(mapping)``
@@ -173,14 +174,12 @@ def bench_import(runs: int) -> None:
             deps_ms,
             "ms",
             f"import {', '.join(deps)}",
-            IMPORT_TARGET_MS,
-            "net of start",
+            None,  # the engine's first-use cost: issue 9's target is `import narrator`
+            "net of start; the whole engine, paid on first use",
         )
     )
     ROWS.append(Row("import narrator (-X importtime)", lazy_it, None, "ms", "", IMPORT_TARGET_MS))
-    ROWS.append(
-        Row("from narrator import load (-X importtime)", full_it, None, "ms", "", IMPORT_TARGET_MS)
-    )
+    ROWS.append(Row("from narrator import load (-X importtime)", full_it, None, "ms", "", None))
     print(f"  interpreter start {bare:.1f} ms; third-party modules of load: {', '.join(deps)}")
     print("  largest self import times (from narrator import load, -X importtime):")
     for name, own, cumulative in _importtime("from narrator import load"):
