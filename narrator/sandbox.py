@@ -158,17 +158,18 @@ _BINARY: dict[type[nodes.BinExpr], Callable[[Any, Any], Any]] = {
 class _Scope:
     """What one evaluation reads: its own variables over the shared context."""
 
-    __slots__ = ("context", "env", "extra", "template")
+    __slots__ = ("context", "env", "extra", "owner")
 
     def __init__(
         self,
         env: Environment,
-        template: Template,
+        owner: Phrase | Expression,
         context: Mapping[str, Any],
         extra: Mapping[str, Any] | None,
     ) -> None:
         self.env = env
-        self.template = template
+        #: The phrase or condition evaluated: its Jinja template when a call needs a context.
+        self.owner = owner
         self.context = context
         self.extra = extra
 
@@ -183,7 +184,7 @@ class _Scope:
 
     def jinja_context(self) -> Context:
         """The context Jinja's generated code would hold at this point."""
-        context = shared_context(self.template, self.context)
+        context = shared_context(self.owner.template, self.context)
         if self.extra:
             context.vars.update(self.extra)
         return context
@@ -397,19 +398,32 @@ class Phrase:
     ``extra`` variables are the render's own, over it.
     """
 
-    __slots__ = ("_constant", "_parts", "template")
+    __slots__ = ("_constant", "_env", "_parts", "_source", "_template")
 
     def __init__(self, env: Environment, source: str) -> None:
-        self.template: Template = env.from_string(source)
+        self._env = env
+        self._source = source
         tree = env.parse(source)
         parts = _output_parts(tree)
+        if parts is not None and any(t.name not in env.tests for t in tree.find_all(nodes.Test)):
+            parts = None  # Jinja's compiler reports the unknown test
         self._constant: str | None = None
         self._parts: tuple[Evaluator, ...] | None = None
-        if parts is not None and all(isinstance(part, str) for part in parts):
+        self._template: Template | None = None
+        if parts is None:
+            self._template = env.from_string(tree)
+        elif all(isinstance(part, str) for part in parts):
             self._constant = "".join(cast(tuple[str, ...], parts))
-        elif parts is not None:
+        else:
             # Text between outputs as evaluators too, so rendering never tests a part's type.
             self._parts = tuple(_text(part) if isinstance(part, str) else part for part in parts)
+
+    @property
+    def template(self) -> Template:
+        """The Jinja template; compiled on first use for a direct phrase (most never need it)."""
+        if self._template is None:
+            self._template = self._env.from_string(self._source)
+        return self._template
 
     @property
     def direct(self) -> bool:
@@ -421,12 +435,13 @@ class Phrase:
             return self._constant
         parts = self._parts
         if parts is not None:
-            scope = _Scope(self.template.environment, self.template, context, extra)
+            scope = _Scope(self._env, self, context, extra)
             return "".join([str(part(scope)) for part in parts])
-        jinja_context = shared_context(self.template, context)
+        template = self.template
+        jinja_context = shared_context(template, context)
         if extra:
             jinja_context.vars.update(extra)
-        return "".join(self.template.root_render_func(jinja_context))
+        return "".join(template.root_render_func(jinja_context))
 
 
 class Expression:
@@ -436,13 +451,13 @@ class Expression:
     copied, and a missing name is whatever the environment's undefined does.
     """
 
-    __slots__ = ("_evaluate", "_template", "source")
+    __slots__ = ("_evaluate", "source", "template")
 
     def __init__(self, env: Environment, source: str) -> None:
         self.source = source
         # TemplateExpression keeps the template that assigns the expression to ``result``.
         compiled = env.compile_expression(source, undefined_to_none=False)
-        self._template: Template = compiled._template
+        self.template: Template = compiled._template
         assign = self._template_tree(env, source)
         self._evaluate = _evaluator(assign) if assign is not None else None
 
@@ -457,9 +472,9 @@ class Expression:
     def __call__(self, variables: Mapping[str, Any]) -> Any:
         evaluate = self._evaluate
         if evaluate is not None:
-            return evaluate(_Scope(self._template.environment, self._template, variables, None))
-        context = shared_context(self._template, variables)
-        for _ in self._template.root_render_func(context):
+            return evaluate(_Scope(self.template.environment, self, variables, None))
+        context = shared_context(self.template, variables)
+        for _ in self.template.root_render_func(context):
             pass
         return context.vars["result"]
 
