@@ -16,7 +16,7 @@ from babel import Locale
 from babel.numbers import parse_pattern
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jinja2 import StrictUndefined, UndefinedError
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 import narrator.phrasebank
@@ -231,3 +231,15 @@ def _tidy_by_regex(text: str) -> str:
 @given(st.text(alphabet=" \t\n,.;:!?()ab万", max_size=24))
 def test_tidy_matches_the_regular_expressions(text):
     assert tidy(text) == _tidy_by_regex(text)
+
+
+def test_a_direct_phrase_compiles_its_template_only_when_asked():
+    env = _env()
+    phrase = Phrase(env, "{{ name }}概况")
+    assert phrase.direct and phrase._template is None
+    assert phrase.template.render(**_context(env)) == phrase.render(_context(env))
+
+
+def test_an_unknown_test_is_refused_when_the_phrase_is_compiled():
+    with pytest.raises(TemplateSyntaxError, match="nosuchtest"):
+        Phrase(_env(), "{{ name is nosuchtest }}")
