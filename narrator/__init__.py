@@ -14,9 +14,12 @@ __version__ = "0.1.0"
 __all__ = ["Figures", "FiguresError", "PhrasebankError", "Report", "RuleError", "load"]
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from pathlib import Path
+
     from narrator.figures import Figures, FiguresError
     from narrator.phrasebank import PhrasebankError
-    from narrator.report import Report, load
+    from narrator.report import Report
     from narrator.rules import RuleError
 
 _EXPORTS = {
@@ -25,8 +28,24 @@ _EXPORTS = {
     "PhrasebankError": "narrator.phrasebank",
     "Report": "narrator.report",
     "RuleError": "narrator.rules",
-    "load": "narrator.report",
 }
+
+
+def load(
+    source: str | Path | Mapping[str, Any],
+    *,
+    profile: str | None = None,
+    phrasebanks: Sequence[str | Path] = (),
+    style: Mapping[str, str] | None = None,
+) -> Report:
+    """Load figures (a YAML/JSON path or a mapping) into a :class:`~narrator.report.Report`.
+
+    The engine (pydantic model, Jinja2, Babel) is imported on the first call, so that
+    ``from narrator import load`` costs a tool's start-up nothing.
+    """
+    from narrator.report import load as load_report
+
+    return load_report(source, profile=profile, phrasebanks=phrasebanks, style=style)
 
 
 def __getattr__(name: str) -> Any:
