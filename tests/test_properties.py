@@ -341,3 +341,46 @@ def test_invalid_figures_raise_figures_error_only(case):
     note(what)
     with pytest.raises(FiguresError):
         load(data)
+
+
+# -- unreadable files ----------------------------------------------------------------------
+
+#: Pieces YAML files break on: brackets, quotes, tabs, anchors, tags, control characters.
+YAML_PIECES = st.sampled_from(
+    [
+        "unit:",
+        " name: ",
+        "income:",
+        "[",
+        "]",
+        "{",
+        "}",
+        "'",
+        '"',
+        "\t",
+        "\n",
+        "  - ",
+        "&a",
+        "*a",
+        "!!float",
+        "!!python/object:os.system",
+        "12.5",
+        ".inf",
+        "\x00",
+        "\x85",
+        "\ufeff",
+        "：",
+        "#",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(YAML_PIECES, max_size=30), junk=st.text(max_size=20))
+def test_any_file_text_loads_or_gives_figures_error(tmp_path_factory, pieces, junk):
+    """Whatever a broken figures file holds, reading it gives narrator's own error, naming it."""
+    path = tmp_path_factory.mktemp("unreadable") / "unit.yaml"
+    path.write_text("".join(pieces) + junk, encoding="utf-8", errors="surrogatepass")
+    with pytest.raises(FiguresError) as error:
+        load(path)
+    assert str(path) in str(error.value)
