@@ -43,9 +43,10 @@ def load(
     The engine (pydantic model, Jinja2, Babel) is imported on the first call, so that
     ``from narrator import load`` costs a tool's start-up nothing.
     """
-    from narrator.report import load as load_report
+    from narrator.figures import load_figures
+    from narrator.report import Report
 
-    return load_report(source, profile=profile, phrasebanks=phrasebanks, style=style)
+    return Report(load_figures(source), profile=profile, phrasebanks=phrasebanks, style=style)
 
 
 def __getattr__(name: str) -> Any:

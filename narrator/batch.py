@@ -109,9 +109,9 @@ def write_atomically(target: Path, content: str | bytes | Iterable[str]) -> None
 
 def render_one(path: Path, outdir: Path, options: Options) -> Outcome:
     """Render one input; every failure becomes an :class:`Outcome`, never an exception."""
+    from narrator import load
     from narrator.checks import records
     from narrator.cli import INPUT_ERRORS
-    from narrator.report import load
 
     outcome = Outcome(str(path), "ok")
     try:

@@ -184,7 +184,7 @@ def _layer_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from narrator.report import load
+    from narrator import load
 
     entries = load(args.file, profile=args.profile, phrasebanks=args.phrasebank).explain()
     if args.format == "json":
@@ -255,7 +255,7 @@ def _render(args: argparse.Namespace) -> int:
         raise UsageError("several inputs need -o OUTDIR")
     if FORMATS[args.format].binary:
         raise UsageError(f"--format {args.format} writes a file: give -o OUTDIR")
-    from narrator.report import load
+    from narrator import load
 
     args.file = args.paths[0]
     report = load(
@@ -339,8 +339,8 @@ def _render_batch(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from narrator import load
     from narrator.checks import Diagnostic, format_text, to_json
-    from narrator.report import load
 
     status = EXIT_OK
     results: list[tuple[str, Sequence[Diagnostic]]] = []

@@ -7,9 +7,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+# Re-exported: the one definition is in narrator/__init__, which imports this module lazily.
+from narrator import load as load
 from narrator.decisions import Facts, decide, resolve_style
 from narrator.document import Document
-from narrator.figures import Figures, FiguresError, load_figures, validate
+from narrator.figures import Figures, FiguresError, validate
 from narrator.formats import Output, format_for_path, get_format, writer
 from narrator.phrasebank import LANGUAGES, Phrasebank, UnknownProfileError, load_phrasebank
 
@@ -233,14 +235,3 @@ class Report:
         data["amount_unit"] = "万元"
         data.setdefault("reasons", {})[sentence] = {"zh": zh, **({"en": en} if en else {})}
         return self._replace(data)
-
-
-def load(
-    source: str | Path | Mapping[str, Any],
-    *,
-    profile: str | None = None,
-    phrasebanks: Sequence[str | Path] = (),
-    style: Mapping[str, str] | None = None,
-) -> Report:
-    """Load figures (a YAML/JSON path or a mapping) into a :class:`Report`."""
-    return Report(load_figures(source), profile=profile, phrasebanks=phrasebanks, style=style)

@@ -84,6 +84,15 @@ def _decimals(node: Any, seen: set[int] | None = None) -> Iterator[Decimal]:
             yield from _decimals(value, seen)
 
 
+def _known_amounts(data: Any, report: Any) -> set[Decimal]:
+    """Every amount a report may print: its figures and derived values, to the fen."""
+    return {
+        round_half_up(abs(value), CENT)
+        for source in (data, report.figures, report.facts.values, report.facts.sentences)
+        for value in _decimals(source)
+    }
+
+
 def _report(seed: int, profile: str):
     data = generate(seed, profile)
     return data, load(data)
@@ -106,11 +115,7 @@ def test_generated_figures_render_in_both_languages(seed, profile):
 @given(seed=seeds, profile=profiles)
 def test_every_printed_amount_is_a_figure_or_derived_value(seed, profile):
     data, report = _report(seed, profile)
-    known = {
-        round_half_up(abs(value), CENT)
-        for source in (data, report.figures, report.facts.values, report.facts.sentences)
-        for value in _decimals(source)
-    }
+    known = _known_amounts(data, report)
     text = report.render("zh")
     printed = [Decimal(m) for m in AMOUNT_ZH.findall(text)]
     printed += [Decimal(0)] * len(ZERO_ZH.findall(text))
@@ -123,11 +128,7 @@ def test_every_printed_amount_is_a_figure_or_derived_value(seed, profile):
 @given(seed=seeds, profile=profiles)
 def test_every_english_amount_is_a_figure_or_derived_value(seed, profile):
     data, report = _report(seed, profile)
-    known = {
-        round_half_up(abs(value), CENT)
-        for source in (data, report.figures, report.facts.values, report.facts.sentences)
-        for value in _decimals(source)
-    }
+    known = _known_amounts(data, report)
     known |= PHRASEBANK_AMOUNTS  # thresholds the wording itself states (单价50万元以上)
     printed = [
         Decimal(number.replace(",", "")) * (100 if million else Decimal("0.0001"))
