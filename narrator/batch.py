@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from narrator.errors import InputError
+
 #: File suffixes a folder is searched for.
 FIGURE_SUFFIXES = (".yaml", ".yml", ".json")
 #: The summary written beside the outputs.
@@ -111,7 +113,6 @@ def render_one(path: Path, outdir: Path, options: Options) -> Outcome:
     """Render one input; every failure becomes an :class:`Outcome`, never an exception."""
     from narrator import load
     from narrator.checks import records
-    from narrator.cli import INPUT_ERRORS
 
     outcome = Outcome(str(path), "ok")
     try:
@@ -136,7 +137,7 @@ def render_one(path: Path, outdir: Path, options: Options) -> Outcome:
                 outcome.changes.append(compare_output(target, content))
             write_atomically(target, content)
             outcome.outputs.append(str(target))
-    except INPUT_ERRORS as exc:
+    except InputError as exc:
         outcome.status = "invalid"
         outcome.message = str(exc)
     except Exception as exc:  # one unit's bug must not stop the office's run

@@ -14,20 +14,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from narrator.decisions import StyleOptionError
-from narrator.figures import FiguresError, json_schema
+from narrator.errors import InputError, UsageError
+from narrator.figures import json_schema
 from narrator.formats import FORMATS
-from narrator.phrasebank import PhrasebankError
-from narrator.rules import RuleError
 
 EXIT_OK, EXIT_ERRORS, EXIT_INVALID = 0, 1, 2
 
 
-class UsageError(ValueError):
-    """The command line asks for something that cannot be done."""
-
-
 #: Errors that are the input's fault: reported in one message, never a traceback.
-INPUT_ERRORS = (FiguresError, PhrasebankError, RuleError, StyleOptionError, UsageError)
+INPUT_ERRORS = (InputError,)
 
 
 def _parser() -> argparse.ArgumentParser:

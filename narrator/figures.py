@@ -28,6 +28,8 @@ from pydantic import (
     model_validator,
 )
 
+from narrator.errors import InputError
+
 #: One fen in 万元: the finest amount a figure may carry.
 FEN_IN_WAN = Decimal("0.000001")
 #: 元 per 万元.
@@ -36,7 +38,7 @@ YUAN_PER_WAN = Decimal(10000)
 AmountUnit = Literal["万元", "元"]
 
 
-class FiguresError(ValueError):
+class FiguresError(InputError):
     """The figures cannot be read or are invalid; ``problems`` lists (path, message)."""
 
     def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:

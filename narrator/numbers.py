@@ -25,13 +25,14 @@ from babel.numbers import (
 )
 
 from narrator.derive import round_half_up
+from narrator.errors import InputError
 
 #: Amounts, percentages or number words a formatter remembers before it starts afresh
 #: (bounded memory in long batches).
 AMOUNT_CACHE_SIZE = 4096
 
 
-class StyleError(ValueError):
+class StyleError(InputError):
     """A phrasebank's number style is malformed."""
 
 

@@ -30,6 +30,7 @@ import yaml
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from narrator.errors import InputError
 from narrator.numbers import NumberFormatter
 from narrator.rules import USER_REASON, RuleSet
 from narrator.sandbox import Expression, Phrase, Sandbox
@@ -54,7 +55,7 @@ DEFAULT_PROFILE = "zhejiang-2019"
 UNUSED_GLOBALS = ("cycler", "joiner", "lipsum", "range")
 
 
-class PhrasebankError(ValueError):
+class PhrasebankError(InputError):
     """A phrasebank file is missing, malformed, or a template does not compile."""
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from jinja2 import StrictUndefined, TemplateError, meta, nodes
 
+from narrator.errors import InputError
 from narrator.sandbox import Expression, Sandbox
 
 #: Largest exponent a condition may raise a number to.
@@ -33,7 +34,7 @@ USER_REASON = "user"
 SAFE_FILTERS = frozenset({"abs", "length", "lower", "upper", "default", "int"})
 
 
-class RuleError(ValueError):
+class RuleError(InputError):
     """A rule file or a rule condition is invalid or unsafe."""
 
 

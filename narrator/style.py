@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from narrator.errors import InputError
+
 #: Style options and their values; the first value is the default.
 STYLE_OPTIONS: Mapping[str, tuple[str, ...]] = {
     "growth_from_zero": ("not_comparable", "hundred_percent"),
@@ -22,7 +24,7 @@ STYLE_OPTIONS: Mapping[str, tuple[str, ...]] = {
 }
 
 
-class StyleOptionError(ValueError):
+class StyleOptionError(InputError):
     """An unknown style option or value."""
 
 

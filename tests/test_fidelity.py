@@ -17,6 +17,11 @@ from tests.conftest import SHARED
 
 SEED_TEXT = SHARED / "seeds" / "zhuji-bigdata-2019-final-accounts.txt"
 
+# The seed text lives beside the project (../shared), not in it: a user's clone has none.
+pytestmark = pytest.mark.skipif(
+    not SEED_TEXT.is_file(), reason=f"the seed text {SEED_TEXT} is not beside this checkout"
+)
+
 #: Seed clauses narrator deliberately does not reproduce, and why.
 DEVIATIONS = {
     # A completion rate over an initial budget of 0 is not a number.
@@ -113,7 +118,7 @@ def split_sections(lines: list[str], skip: Callable[[str], bool]) -> dict[str, s
     return {name: "\n".join(body) for name, body in sections.items()}
 
 
-SEED_SECTIONS = seed_sections()
+SEED_SECTIONS = seed_sections() if SEED_TEXT.is_file() else {}
 
 
 def test_the_seed_has_all_sections():
