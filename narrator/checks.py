@@ -80,6 +80,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from jinja2.exceptions import SecurityError
 from pydantic import BaseModel
 
 from narrator.derive import Change, percent
@@ -93,6 +94,7 @@ from narrator.phrasebank import (
     _read_yaml,
     load_phrasebank,
 )
+from narrator.sandbox import safe_format
 
 if TYPE_CHECKING:
     from narrator.decisions import Facts
@@ -226,8 +228,8 @@ class Diagnostic:
 
 def _fill(template: str, mapping: Mapping[str, str], key: str, language: Language) -> str:
     try:
-        return template.format_map(mapping)
-    except (KeyError, IndexError, ValueError) as exc:
+        return safe_format(template, **mapping)
+    except (KeyError, IndexError, ValueError, SecurityError) as exc:
         where = language.origins.get("diagnostics", language.lang)
         raise PhrasebankError(f"{where}: diagnostics {key!r}: cannot fill {exc}") from exc
 
@@ -1025,7 +1027,7 @@ def format_text(
             counts[severity] = len(group)
             if not group:
                 continue
-            heading = str(headings.get(severity, severity)).format(count=len(group))
+            heading = safe_format(str(headings.get(severity, severity)), count=len(group))
             if colour:
                 heading = f"{COLOURS[severity]}{heading}{_RESET}"
             lines.append(f"  {heading}")
@@ -1035,6 +1037,6 @@ def format_text(
         if not found:
             lines.append(f"  {words.get('clean', '')}")
         summary = str(words.get("summary", "{error} / {warning} / {info}"))
-        lines.append(f"  {summary.format_map(counts)}")
+        lines.append(f"  {safe_format(summary, **counts)}")
         lines.append("")
     return "\n".join(lines)

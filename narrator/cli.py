@@ -145,7 +145,9 @@ def _phrasebank(args: argparse.Namespace) -> int:
             catalog = read_po(stream, abort_invalid=True)
     except (OSError, ValueError) as exc:
         raise UsageError(f"{args.file}: cannot be read as a PO file: {exc}") from exc
-    result = translation.import_po(catalog, args.into, args.profile, args.phrasebank)
+    result = translation.import_po(
+        catalog, args.into, args.profile, args.phrasebank, source=args.file
+    )
     for context in result.changed:
         print(f"changed {context}")
     print(

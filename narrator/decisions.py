@@ -12,10 +12,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
+from narrator import figures as figures_model
 from narrator.derive import Change, Completion, change, completion, percent, shares
 from narrator.figures import Figures, Item, Text
 from narrator.phrasebank import Phrasebank
 from narrator.rules import USER_REASON, ReasonSource
+from narrator.sandbox import expose
 from narrator.style import STYLE_OPTIONS, StyleOptionError, resolve_style
 
 __all__ = [
@@ -97,6 +101,22 @@ class Facts:
             if sentence.key == key:
                 return sentence
         raise KeyError(key)
+
+
+# What templates and conditions may read: the figures' fields and these values, nothing else.
+expose(
+    *(
+        kind
+        for kind in vars(figures_model).values()
+        if isinstance(kind, type) and issubclass(kind, BaseModel) and kind is not BaseModel
+    ),
+    Change,
+    Completion,
+    Sentence,
+    Reason,
+    Computation,
+    UnitFacts,
+)
 
 
 def _fmt(value: Any) -> str:

@@ -26,6 +26,7 @@ from babel.numbers import (
 
 from narrator.derive import round_half_up
 from narrator.errors import InputError
+from narrator.sandbox.policy import bounded_join, safe_format
 
 #: Amounts, percentages or number words a formatter remembers before it starts afresh
 #: (bounded memory in long batches).
@@ -200,7 +201,7 @@ class NumberFormatter:
             threshold = Decimal(str(self._auto.get("threshold", "100")))
             style = str(self._auto["above" if abs(shown) >= threshold else "below"])
         scale, pattern, template = self._amount_formats[style]
-        return template.format(value=pattern.apply(shown * scale))
+        return safe_format(template, value=pattern.apply(shown * scale))
 
     # -- percentages --------------------------------------------------------
 
@@ -223,7 +224,7 @@ class NumberFormatter:
         pattern = self._pct_pattern
         if trim_whole and number == number.to_integral_value():
             pattern = _pattern("0", self.locale)
-        return self._pct_template.format(value=pattern.apply(number))
+        return safe_format(self._pct_template, value=pattern.apply(number))
 
     # -- counts and words ---------------------------------------------------
 
@@ -241,7 +242,7 @@ class NumberFormatter:
         forms = {"other": noun} if isinstance(noun, str) else noun
         form = forms.get(self.locale.plural_form(number)) or forms["other"]
         shown = self.words(number) if 0 < number <= self._words_up_to else str(number)
-        return self._count_template.format(n=shown, noun=form).strip()
+        return safe_format(self._count_template, n=shown, noun=form).strip()
 
     # -- lists --------------------------------------------------------------
 
@@ -251,5 +252,6 @@ class NumberFormatter:
         if not items:
             return ""
         if "join" in self._list:
-            return str(self._list["join"]).join(items)
+            return bounded_join(items, str(self._list["join"]))
+        bounded_join(items, ", ")  # refuses a list too long to print before Babel joins it
         return str(format_list(items, style=self._list["babel"], locale=self.locale))

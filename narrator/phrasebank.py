@@ -20,20 +20,20 @@ on first use, per phrasebank.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import StrictUndefined, Template, TemplateError
 
 from narrator.errors import InputError
 from narrator.numbers import NumberFormatter
 from narrator.rules import USER_REASON, RuleSet
-from narrator.sandbox import Expression, Phrase, Sandbox
+from narrator.sandbox import Expression, Phrase, Sandbox, freeze
+from narrator.sandbox.policy import format_refusals
 
 #: Languages narrator renders.
 LANGUAGES = ("zh", "en")
@@ -48,11 +48,11 @@ LANGUAGE_FILES = (
     "diagnostics",
     "tables",
 )
+#: Files of a language folder whose strings are ``str.format`` patterns (``{value}万元``):
+#: each may name only plain fields, with no format spec or conversion.
+PATTERN_FILES = ("style", "terms", "tables", "diagnostics")
 #: The profile used when neither the figures nor the caller names one.
 DEFAULT_PROFILE = "zhejiang-2019"
-#: Jinja2 globals no phrase needs, removed from the template environment (``namespace``
-#: and ``dict`` stay: templates use ``namespace``). Overlays that name them are refused.
-UNUSED_GLOBALS = ("cycler", "joiner", "lipsum", "range")
 
 
 class PhrasebankError(InputError):
@@ -155,18 +155,39 @@ def _steps(outline: Sequence[Any], origin: Path) -> tuple[Step, ...]:
                 f"{origin}: outline entry {index}: no heading, paragraph or table"
             )
         source = str(entry[kind])
+        level = entry.get("level", 1)
+        if not isinstance(level, int) or isinstance(level, bool) or not 0 <= level <= 6:
+            raise PhrasebankError(
+                f"{origin}: outline entry {index}: level must be a whole number 0–6, got {level!r}"
+            )
+        for key in ("when", "each"):
+            if key in entry:
+                _check_expression(str(entry[key]), f"{origin}: outline entry {index}: {key}")
         steps.append(
             Step(
                 kind=kind,
                 source=source,
                 key=str(entry.get("key", source)),
-                level=int(entry.get("level", 1)),
+                level=level,
                 when=str(entry["when"]) if "when" in entry else None,
                 each=str(entry["each"]) if "each" in entry else None,
                 name=str(entry.get("as", "item")),
             )
         )
     return tuple(steps)
+
+
+@cache
+def _checking_environment() -> Sandbox:
+    return template_environment()
+
+
+def _check_expression(source: str, where: str) -> None:
+    """Refuse an outline condition the policy refuses, when the profile is read."""
+    try:
+        _checking_environment().checked_parse("{{ " + source + " }}")
+    except TemplateError as exc:
+        raise PhrasebankError(f"{where}: {source!r}: {exc.message or exc}") from exc
 
 
 @dataclass(frozen=True)
@@ -192,39 +213,89 @@ def _cleanup(text: str, joiner: str) -> str:
     return joiner.join(part for part in (line.strip() for line in text.splitlines()) if part)
 
 
-class Language:
-    """One language of a phrasebank: merged data and compiled templates."""
+def template_environment() -> Sandbox:
+    """The sandbox phrasebank templates compile and render in (one per language)."""
+    return Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
-    def __init__(self, lang: str, data: Mapping[str, Any], origins: Mapping[str, str]) -> None:
+
+def compile_phrase(env: Sandbox, source: str, joiner: str = "") -> Phrase:
+    """A template as rendering compiles it: joined lines, then the policy, then Jinja.
+
+    Raises :class:`jinja2.TemplateError` (syntax, or what the policy refuses); rendering and
+    ``phrasebank check`` both compile through here, so they refuse exactly the same.
+    """
+    return Phrase(env, _cleanup(source, joiner))
+
+
+def _mapping(data: Any, what: str) -> Mapping[str, Any]:
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping):
+        raise PhrasebankError(f"{what}: expected a mapping, got {type(data).__name__}")
+    return data
+
+
+#: Where a key of a language file was defined: ``locate(table, key)`` -> "file:line".
+Locator = Callable[[str, str], str]
+
+
+class Language:
+    """One language of a phrasebank: merged data (read only) and compiled templates."""
+
+    def __init__(
+        self,
+        lang: str,
+        data: Mapping[str, Any],
+        origins: Mapping[str, str],
+        locate: Locator | None = None,
+    ) -> None:
         self.lang = lang
-        self.text = flatten(data.get("text", {}))
-        self.reasons = flatten(data.get("reasons", {}))
-        self.terms: Mapping[str, Any] = data.get("terms", {})
-        self.style: Mapping[str, Any] = data.get("style", {})
-        catalog = data.get("catalog", {})
+        self.origins = origins
+        self._locate = locate
+        where = self.where
+        self.text = flatten(_mapping(data.get("text"), where("text")))
+        self.reasons = flatten(_mapping(data.get("reasons"), where("reasons")))
+        # Frozen: every report of the process reads them, and none may change them.
+        self.terms: Mapping[str, Any] = freeze(_mapping(data.get("terms"), where("terms")))
+        self.style: Mapping[str, Any] = freeze(_mapping(data.get("style"), where("style")))
+        catalog = freeze(_mapping(data.get("catalog"), where("catalog")))
+        for part, value in catalog.items():
+            _mapping(value, f"{where('catalog')}: {part}")
+        self.catalog: Mapping[str, Any] = catalog
         self.names: Mapping[str, str] = catalog.get("names", {})
-        self.catalog = catalog
         self.glossary_names: Mapping[str, str] = catalog.get("glossary_names", {})
         self.definitions: Mapping[str, str] = catalog.get("definitions", {})
-        self.economic: Mapping[str, str] = data.get("economic", {}).get("names", {})
+        economic = _mapping(data.get("economic"), where("economic"))
+        self.economic: Mapping[str, str] = freeze(
+            _mapping(economic.get("names"), f"{where('economic')}: names")
+        )
         #: Checker messages, labels and CLI words (``<lang>/diagnostics.yaml``).
-        self.diagnostics: Mapping[str, Any] = data.get("diagnostics", {})
+        self.diagnostics: Mapping[str, Any] = freeze(
+            _mapping(data.get("diagnostics"), where("diagnostics"))
+        )
         #: Table titles, column and row labels (``<lang>/tables.yaml``).
-        self.tables: Mapping[str, Any] = data.get("tables", {})
-        self.origins = origins
-        self.env = Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
-        for name in UNUSED_GLOBALS:
-            self.env.globals.pop(name, None)
+        self.tables: Mapping[str, Any] = freeze(_mapping(data.get("tables"), where("tables")))
+        self.env = template_environment()
         self._compiled: dict[str, Phrase] = {}
         self._conditions: dict[str, Expression] = {}
         self._formatters: dict[tuple[tuple[str, str], ...], NumberFormatter] = {}
+
+    def where(self, table: str, key: str | None = None) -> str:
+        """Where a file (or one key of it) of this language is, for messages: "file:line"."""
+        if key is not None and self._locate is not None:
+            return self._locate(table, key)
+        return self.origins.get(table, f"{self.lang}/{table}.yaml")
 
     def formatter(self, options: Mapping[str, str]) -> NumberFormatter:
         """This language's number formatter for a set of style options (made once)."""
         key = tuple(sorted(options.items()))
         found = self._formatters.get(key)
         if found is None:
-            found = self._formatters[key] = NumberFormatter(self.style, options)
+            try:
+                found = NumberFormatter(self.style, options)
+            except InputError as exc:
+                raise PhrasebankError(f"{self.where('style')}: {exc}") from exc
+            self._formatters[key] = found
         return found
 
     def condition(self, source: str) -> Expression:
@@ -244,17 +315,40 @@ class Language:
         if compiled is None:
             source = (self.text if table == "text" else self.reasons).get(key)
             if source is None:
-                where = self.origins.get(table, self.lang)
-                raise PhrasebankError(f"{where}: no {table} key {key!r} for language {self.lang!r}")
-            try:
-                compiled = Phrase(self.env, _cleanup(source, str(self.style.get("line_join", ""))))
-            except TemplateSyntaxError as exc:
-                where = self.origins.get(table, self.lang)
                 raise PhrasebankError(
-                    f"{where}: {table} {key!r} line {exc.lineno}: {exc.message}"
+                    f"{self.where(table)}: no {table} key {key!r} for language {self.lang!r}"
+                )
+            try:
+                compiled = compile_phrase(self.env, source, str(self.style.get("line_join", "")))
+            except TemplateError as exc:
+                line = getattr(exc, "lineno", None)
+                at = f" (template line {line})" if line else ""
+                raise PhrasebankError(
+                    f"{self.where(table, key)}: {table} {key!r}{at}: {exc.message or exc}"
                 ) from exc
             self._compiled[cache_key] = compiled
         return compiled
+
+    def render(
+        self,
+        key: str,
+        context: Mapping[str, Any],
+        extra: Mapping[str, Any] | None = None,
+        *,
+        table: str = "text",
+    ) -> str:
+        """One key rendered over a shared context; any failure names the key's file and line."""
+        phrase = self.phrase(key, table=table)
+        try:
+            return phrase.render(context, extra)
+        except InputError:
+            raise  # a nested phrase or helper already said where
+        except Exception as exc:  # a template's fault, whatever Python raised for it
+            message = exc.message if isinstance(exc, TemplateError) else None
+            what = message or f"{type(exc).__name__}: {exc}"
+            raise PhrasebankError(
+                f"{self.where(table, key)}: {self.lang} {table} {key!r}: {_shorten(what)}"
+            ) from exc
 
     def template(self, key: str, *, table: str = "text") -> Template:
         """The Jinja2 template of a text (or reason) key."""
@@ -281,20 +375,73 @@ def _check_overlay(path: Path, name: str, data: Mapping[str, Any], base: Mapping
     known = flatten(base) if name != "terms" else _term_paths(base)
     given = flatten(data) if name != "terms" else _term_paths(data)
     lines = key_lines(path)
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined)
-    for key, source in given.items():
-        line = lines.get(key, 0)
+    for key in given:
         # New reason phrases are welcome (an overlay's own rules select them).
         if key not in known and name != "reasons":
+            line = lines.get(key, 0)
             raise PhrasebankError(f"{path}:{line}: {key!r} is not a {name} key of the phrasebank")
-        if name == "terms":
-            continue
-        try:
-            env.parse(source)
-        except TemplateSyntaxError as exc:
-            raise PhrasebankError(
-                f"{path}:{line}: template {key!r}: {exc.message} (template line {exc.lineno})"
-            ) from exc
+
+
+def layer_problems(path: Path, name: str, data: Mapping[str, Any]) -> list[tuple[int, str]]:
+    """What one language file of a layer holds that the policy refuses, as (line, message).
+
+    Templates (``text``, ``reasons``) are compiled as rendering compiles them; the strings
+    of pattern files are checked as ``str.format`` patterns. Rendering refuses a layer with
+    any of these at load, and ``phrasebank check`` reports the same list.
+    """
+    problems: list[tuple[int, str]] = []
+    if name not in ("text", "reasons", *PATTERN_FILES):
+        return problems
+    lines = key_lines(path)
+    env = template_environment()
+    leaves = flatten(data) if name in ("text", "reasons") else string_leaves(data)
+    for key, value in leaves.items():
+        at = _line_of(lines, key)
+        if name in ("text", "reasons"):
+            try:
+                compile_phrase(env, value)
+            except TemplateError as exc:
+                line = getattr(exc, "lineno", None)
+                where = f" (template line {line})" if line else ""
+                problems.append((at, f"{name} {key!r}{where}: {exc.message or exc}"))
+        else:
+            refused = format_refusals(value)
+            if refused:
+                problems.append(
+                    (at, f"{name} {key!r} uses {', '.join(refused)}, which a pattern may not use")
+                )
+    return problems
+
+
+def string_leaves(data: Any, prefix: str = "") -> dict[str, str]:
+    """Every string of nested data by dotted path; list items by index (``glossary.0.term``).
+
+    >>> string_leaves({"a": [{"b": "x"}], "c": 1})
+    {'a.0.b': 'x', 'c': '1'}
+    """
+    found: dict[str, str] = {}
+    items: Iterable[tuple[Any, Any]]
+    if isinstance(data, Mapping):
+        items = data.items()
+    elif isinstance(data, list | tuple):
+        items = enumerate(data)
+    else:
+        return {prefix.rstrip("."): str(data)} if data is not None and prefix else {}
+    for key, value in items:
+        found.update(string_leaves(value, f"{prefix}{key}."))
+    return found
+
+
+def _line_of(lines: Mapping[str, int], key: str) -> int:
+    while key:
+        if key in lines:
+            return lines[key]
+        key = key.rpartition(".")[0]
+    return 1
+
+
+def _shorten(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _term_paths(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
@@ -332,21 +479,30 @@ CHECKED_FILES = ("text", "reasons", "terms")
 
 
 class Phrasebank:
-    """The merged layers for one profile: languages, rules, catalog and outline."""
+    """The merged layers for one profile: languages, rules, catalog and outline.
+
+    Every layer but the built-in one is checked the same way when it is read: its
+    templates and patterns against the policy (:func:`layer_problems`), and, for an
+    overlay (a layer from ``overlays_from`` on), that it only overrides known keys.
+    """
 
     def __init__(
-        self, layers: Sequence[Path], profile: Profile, checked_from: int | None = None
+        self, layers: Sequence[Path], profile: Profile, overlays_from: int | None = None
     ) -> None:
         self.layers = tuple(layers)
         self.profile = profile
         self._lang_data: dict[str, dict[str, Any]] = {lang: {} for lang in LANGUAGES}
         self._origins: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
         self._catalog: dict[str, Any] = {}
+        builtin = builtin_dir()
         rules = RuleSet()
-        for layer in self.layers:
+        for index, layer in enumerate(self.layers):
             catalog_file = layer / "catalog.yaml"
             if catalog_file.is_file():
-                self._catalog = _merge(self._catalog, _read_yaml(catalog_file) or {})
+                catalog = _mapping(_read_yaml(catalog_file), str(catalog_file))
+                for part in ("codes", "lists"):
+                    _mapping(catalog.get(part), f"{catalog_file}: {part}")
+                self._catalog = _merge(self._catalog, catalog)
             rules_file = layer / "rules.yaml"
             if rules_file.is_file():
                 data = _read_yaml(rules_file) or {}
@@ -354,24 +510,24 @@ class Phrasebank:
                 if not isinstance(entries, list):
                     raise PhrasebankError(f"{rules_file}: expected a 'rules:' list")
                 rules = rules.overlay(entries, _origin(rules_file))
-            checked = checked_from is not None and self.layers.index(layer) >= checked_from
+            checked = layer != builtin
+            overlay = overlays_from is not None and index >= overlays_from
             for lang in LANGUAGES:
                 for name in LANGUAGE_FILES:
                     path = layer / lang / f"{name}.yaml"
-                    if path.is_file():
-                        data = _read_yaml(path) or {}
-                        if not isinstance(data, Mapping):
-                            raise PhrasebankError(f"{path}: expected a mapping")
-                        current = self._lang_data[lang].get(name, {})
-                        if checked and name in CHECKED_FILES:
-                            _check_overlay(path, name, data, current)
-                        if checked:
-                            # Untrusted layer: no template-injection or format-string payloads.
-                            from narrator.translation import refuse_hazards
-
-                            refuse_hazards(path, name, data)
-                        self._lang_data[lang][name] = _merge(current, data)
-                        self._origins[lang][name] = str(path)
+                    if not path.is_file():
+                        continue
+                    data = _mapping(_read_yaml(path), str(path))
+                    current = self._lang_data[lang].get(name, {})
+                    if checked:
+                        problems = layer_problems(path, name, data)
+                        if problems:
+                            line, message = problems[0]
+                            raise PhrasebankError(f"{path}:{line}: {message}")
+                    if overlay and name in CHECKED_FILES:
+                        _check_overlay(path, name, data, current)
+                    self._lang_data[lang][name] = _merge(current, data)
+                    self._origins[lang][name] = str(path)
         self.rules = rules
         self._languages: dict[str, Language] = {}
         for rule in rules:
@@ -389,18 +545,33 @@ class Phrasebank:
             raise PhrasebankError(f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
         found = self._languages.get(lang)
         if found is None:
-            found = Language(lang, self._lang_data[lang], self._origins[lang])
+            found = Language(
+                lang,
+                self._lang_data[lang],
+                self._origins[lang],
+                lambda table, key: self.locate(lang, table, key),
+            )
             self._languages[lang] = found
         return found
 
+    def locate(self, lang: str, table: str, key: str) -> str:
+        """The file and line that define ``key`` of a language's table, the top layer first."""
+        for layer in reversed(self.layers):
+            path = layer / lang / f"{table}.yaml"
+            if path.is_file():
+                lines = key_lines(path)
+                if key in lines:
+                    return f"{path}:{lines[key]}"
+        return self._origins[lang].get(table, f"{lang}/{table}.yaml")
+
     @cached_property
     def class_lists(self) -> Mapping[str, Sequence[str]]:
-        lists: Mapping[str, Sequence[str]] = self._catalog.get("lists", {})
+        lists: Mapping[str, Sequence[str]] = freeze(self._catalog.get("lists", {}))
         return lists
 
     @cached_property
     def codes(self) -> Mapping[str, Mapping[str, str]]:
-        codes: Mapping[str, Mapping[str, str]] = self._catalog.get("codes", {})
+        codes: Mapping[str, Mapping[str, str]] = freeze(self._catalog.get("codes", {}))
         return codes
 
     def class_list(self, which: str) -> Sequence[str]:
@@ -410,7 +581,10 @@ class Phrasebank:
             return ()
         if name not in self.class_lists:
             raise PhrasebankError(f"profile {self.profile.name!r}: unknown class list {name!r}")
-        return self.class_lists[name]
+        codes = self.class_lists[name]
+        if not isinstance(codes, Sequence) or isinstance(codes, str):
+            raise PhrasebankError(f"catalog list {name!r}: expected a list of class codes")
+        return tuple(str(code) for code in codes)
 
 
 # -- finding layers and profiles ----------------------------------------------
@@ -433,23 +607,72 @@ def available_profiles(extra: Sequence[str | Path] = ()) -> dict[str, Profile]:
 
 
 def _read_profile(name: str, path: Path) -> Profile:
-    data = _read_yaml(path) or {}
-    if not isinstance(data, Mapping):
-        raise PhrasebankError(f"{path}: expected a mapping")
+    data = _mapping(_read_yaml(path), str(path))
     outline = data.get("outline")
     if not isinstance(outline, list):
         raise PhrasebankError(f"{path}: expected an 'outline:' list")
-    return Profile(
-        name=name,
-        description=str(data.get("description", "")).strip(),
-        outline=tuple(outline),
-        style={str(k): str(v) for k, v in (data.get("style") or {}).items()},
-        lists={str(k): str(v) for k, v in (data.get("lists") or {}).items()},
-        origin=path,
-        prescribes={str(k): str(v) for k, v in (data.get("prescribes") or {}).items()},
-        edition=str(data["edition"]) if data.get("edition") else None,
-        steps=_steps(outline, path),
-    )
+    try:
+        return Profile(
+            name=name,
+            description=str(data.get("description", "")).strip(),
+            outline=tuple(outline),
+            style=_strings(data.get("style"), path, "style"),
+            lists=_strings(data.get("lists"), path, "lists"),
+            origin=path,
+            prescribes=_strings(data.get("prescribes"), path, "prescribes"),
+            edition=str(data["edition"]) if data.get("edition") else None,
+            steps=_steps(outline, path),
+        )
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise PhrasebankError(f"{path}: {exc}") from exc
+
+
+def _strings(data: Any, path: Path, key: str) -> dict[str, str]:
+    mapping = _mapping(data, f"{path}: {key}")
+    for name, value in mapping.items():
+        if isinstance(value, Mapping | list):
+            raise PhrasebankError(f"{path}: {key}.{name}: expected a single value")
+    return {str(k): str(v) for k, v in mapping.items()}
+
+
+def profile_layers(
+    profile: str | None = None, extra: Sequence[str | Path] = ()
+) -> tuple[Profile, list[Path], int]:
+    """The profile named, its layers in order, and the index of the first overlay.
+
+    The layers are the built-in one, the profile's own (``layers:`` in its file, which must
+    stay inside the layer that holds the profile), then ``extra`` (overlays, in order).
+    """
+    name = profile or DEFAULT_PROFILE
+    extra_layers = [Path(p).resolve() for p in extra]
+    for layer in extra_layers:
+        if not layer.is_dir():
+            raise PhrasebankError(f"phrasebank layer {str(layer)!r} is not a directory")
+    profiles = _profile_files([builtin_dir(), *extra_layers])
+    if name not in profiles:
+        known = ", ".join(sorted(profiles))
+        raise UnknownProfileError(f"unknown profile {name!r} (known: {known})")
+    path = profiles[name]
+    prof = _read_profile(name, path)
+    own = _mapping(_read_yaml(path), str(path)).get("layers") or []
+    if not isinstance(own, list):
+        raise PhrasebankError(f"{path}: layers: expected a list of folders")
+    home = path.parent.parent.resolve()  # the layer that holds profiles/<name>.yaml
+    profile_layers: list[Path] = []
+    for entry in own:
+        layer = (path.parent / str(entry)).resolve()
+        if not layer.is_relative_to(home):
+            raise PhrasebankError(
+                f"{path}: layer {str(entry)!r} leaves the folder {str(home)!r} that holds the "
+                "profile; a profile's layers must lie inside it"
+            )
+        if not layer.is_dir():
+            raise PhrasebankError(f"{path}: layer {str(entry)!r} is not a directory")
+        profile_layers.append(layer)
+    layers = [builtin_dir(), *profile_layers, *extra_layers]
+    return prof, layers, len(layers) - len(extra_layers)
 
 
 _CACHE: dict[tuple[str, tuple[str, ...]], Phrasebank] = {}
@@ -458,28 +681,12 @@ _CACHE: dict[tuple[str, tuple[str, ...]], Phrasebank] = {}
 def load_phrasebank(profile: str | None = None, extra: Sequence[str | Path] = ()) -> Phrasebank:
     """The phrasebank for ``profile`` with ``extra`` layers on top (cached)."""
     name = profile or DEFAULT_PROFILE
-    extra_layers = tuple(str(Path(p).resolve()) for p in extra)
-    key = (name, extra_layers)
+    key = (name, tuple(str(Path(p).resolve()) for p in extra))
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    for layer in extra_layers:
-        if not Path(layer).is_dir():
-            raise PhrasebankError(f"phrasebank layer {layer!r} is not a directory")
-    base = builtin_dir()
-    profiles = _profile_files([base, *(Path(p) for p in extra_layers)])
-    if name not in profiles:
-        known = ", ".join(sorted(profiles))
-        raise UnknownProfileError(f"unknown profile {name!r} (known: {known})")
-    path = profiles[name]
-    prof = _read_profile(name, path)
-    own = (_read_yaml(path) or {}).get("layers", [])
-    profile_layers = [path.parent / str(layer) for layer in own]
-    for own_layer in profile_layers:
-        if not own_layer.is_dir():
-            raise PhrasebankError(f"{path}: layer {str(own_layer)!r} is not a directory")
-    layers = [base, *profile_layers, *(Path(p) for p in extra_layers)]
-    bank = Phrasebank(layers, prof, checked_from=len(layers) - len(extra_layers))
+    prof, layers, overlays_from = profile_layers(name, extra)
+    bank = Phrasebank(layers, prof, overlays_from=overlays_from)
     _CACHE[key] = bank
     return bank
 
@@ -490,13 +697,13 @@ def render_phrase(
     where: str,
     extra: Mapping[str, Any] | None = None,
 ) -> str:
-    """Render with errors that say which template failed.
-
-    ``context`` is shared, not copied: rendering is the hot path, so the caller puts the
-    environment's globals into it once, and ``extra`` variables go into the render's own
-    scope over it.
-    """
+    """Render with errors that say which template failed (``where``)."""
     try:
         return phrase.render(context, extra)
-    except TemplateError as exc:
-        raise PhrasebankError(f"{where}: {exc}") from exc
+    except InputError:
+        raise
+    except Exception as exc:
+        message = exc.message if isinstance(exc, TemplateError) else None
+        raise PhrasebankError(
+            f"{where}: {_shorten(message or f'{type(exc).__name__}: {exc}')}"
+        ) from exc

@@ -16,9 +16,10 @@ from typing import Any
 from narrator.decisions import Facts, Sentence
 from narrator.derive import Change, Completion
 from narrator.document import Block, Document, Heading, Paragraph
+from narrator.errors import InputError
 from narrator.figures import Text
-from narrator.phrasebank import Language, Phrasebank, PhrasebankError, Step, render_phrase
-from narrator.sandbox import Expression, trust
+from narrator.phrasebank import Language, Phrasebank, PhrasebankError, Step
+from narrator.sandbox import Expression, safe_format, trust
 
 _SPACES = re.compile(r"[ \t]{2,}")
 # After runs are collapsed no two spaces touch, so each stray space is one ``" ,"`` pair.
@@ -220,11 +221,10 @@ class Renderer:
             return text.zh
         # The marker names the figure, never quotes the other language's text.
         marker = str(self.lang.term("missing_text"))
-        return marker.format(what=label or "free text")
+        return safe_format(marker, what=label or "free text")
 
     def _render(self, key: str, extra: Mapping[str, Any], table: str = "text") -> str:
-        phrase = self.lang.phrase(key, table=table)
-        return render_phrase(phrase, self.context, f"{self.lang.lang} {table} {key!r}", extra)
+        return self.lang.render(key, self.context, extra, table=table)
 
     def finished(self, text: str) -> str:
         """Text as a block prints it: spacing tidied once, where the language asks."""
@@ -338,12 +338,11 @@ class Renderer:
     def document(self) -> Document:
         blocks: list[Block] = []
         counters: dict[int, int] = {}
-        context = self.context
-        for step in self.bank.profile.steps:
-            if step.when is not None and not self._condition(step.when)(context):
+        for index, step in enumerate(self.bank.profile.steps):
+            if step.when is not None and not self._outline(step.when, index):
                 continue
             if step.each is not None:
-                items = self._condition(step.each)(context) or ()
+                items = self._outline(step.each, index) or ()
                 for i, item in enumerate(items):
                     extra = {step.name: item, "index": i + 1}
                     blocks.extend(self._block(step, extra, counters, f"[{i}]"))
@@ -351,6 +350,18 @@ class Renderer:
                 blocks.extend(self._block(step, {}, counters, ""))
         title = next((b.text for b in blocks if isinstance(b, Heading) and b.level == 0), "")
         return Document(self.lang.lang, title, tuple(blocks))
+
+    def _outline(self, source: str, index: int) -> Any:
+        """An outline entry's ``when`` or ``each``, with failures naming the profile's entry."""
+        try:
+            return self._condition(source)(self.context)
+        except InputError:
+            raise
+        except Exception as exc:  # a profile's fault, whatever Python raised for it
+            message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+            raise PhrasebankError(
+                f"{self.bank.profile.origin}: outline entry {index}: {source!r}: {message}"
+            ) from exc
 
     def _block(
         self,
@@ -371,7 +382,7 @@ class Renderer:
                 if pattern:
                     n = counters[level]
                     words = self.numbers.words(n) if "{cn}" in str(pattern) else ""
-                    number = str(pattern).format(n=n, cn=words)
+                    number = safe_format(str(pattern), n=n, cn=words)
             return [Heading(step.key + suffix, level, number, text)]
         if step.kind == "paragraph":
             text = self.text(step.source, extra)

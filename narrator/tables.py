@@ -10,6 +10,7 @@ from narrator.derive import percent, round_half_up
 from narrator.document import Table
 from narrator.figures import BudgetExpenditure, EconomicLine, Text
 from narrator.phrasebank import PhrasebankError
+from narrator.sandbox import safe_format
 
 if TYPE_CHECKING:
     from narrator.render import Renderer
@@ -489,7 +490,7 @@ def fund_table(r: Renderer, extra: Mapping[str, Any], suffix: str) -> Table:
     )
     statement = ""
     if not budget.total and not f.income.fiscal.fund and not budget.classes:
-        statement = t("no_data").format(unit=r.tr(f.unit.name, "unit.name"), year=f.unit.year)
+        statement = safe_format(t("no_data"), unit=r.tr(f.unit.name, "unit.name"), year=f.unit.year)
     return t.table(suffix, header, [*rows, total], statement)
 
 

@@ -15,32 +15,34 @@ Keys are named as in PO files: ``<table>:<dotted key>``, the table being ``text`
 from __future__ import annotations
 
 import hashlib
-import string
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from jinja2 import TemplateSyntaxError, meta, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import TemplateError, TemplateSyntaxError, meta, nodes
 
 from narrator.phrasebank import (
-    DEFAULT_PROFILE,
     LANGUAGE_FILES,
-    UNUSED_GLOBALS,
+    PATTERN_FILES,
     PhrasebankError,
     Profile,
     _merge,
     _profile_files,
-    _read_profile,
     _read_yaml,
     builtin_dir,
+    compile_phrase,
     flatten,
     key_lines,
+    layer_problems,
+    profile_layers,
+    string_leaves,
+    template_environment,
 )
 from narrator.rules import USER_REASON, RuleError, RuleSet
+from narrator.sandbox.policy import format_refusals
 
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
@@ -77,12 +79,6 @@ RENDERED_BY_CODE = (
     "three_public.used_for.",
     "performance.table_title",
 )
-#: Template globals an overlay may not use (and the template environment no longer has).
-REFUSED_GLOBALS = frozenset(UNUSED_GLOBALS)
-#: Filters an overlay template may not use: attribute lookup by name, %-formatting.
-REFUSED_FILTERS = frozenset({"attr", "format"})
-#: String methods that format with attribute placeholders ("{0.__class__}").
-REFUSED_METHODS = frozenset({"format", "format_map"})
 
 Severity = Literal["error", "info"]
 
@@ -174,40 +170,12 @@ def resolve_layers(
     profile: str | None = None, extra: Sequence[str | Path] = ()
 ) -> tuple[Profile, list[Path]]:
     """The profile and its layers, as :func:`narrator.phrasebank.load_phrasebank` stacks them."""
-    name = profile or DEFAULT_PROFILE
-    extra_layers = [Path(p).resolve() for p in extra]
-    for layer in extra_layers:
-        if not layer.is_dir():
-            raise PhrasebankError(f"phrasebank layer {str(layer)!r} is not a directory")
-    profiles = _profile_files([builtin_dir(), *extra_layers])
-    if name not in profiles:
-        raise PhrasebankError(f"unknown profile {name!r} (known: {', '.join(sorted(profiles))})")
-    path = profiles[name]
-    own = (_read_yaml(path) or {}).get("layers", [])
-    profile_layers = [(path.parent / str(layer)).resolve() for layer in own]
-    for layer in profile_layers:
-        if not layer.is_dir():
-            raise PhrasebankError(f"{path}: layer {str(layer)!r} is not a directory")
-    return _read_profile(name, path), [builtin_dir(), *profile_layers, *extra_layers]
-
-
-def _leaves(data: Any, prefix: str = "") -> dict[str, str]:
-    """String leaves by dotted path; list items by index (``glossary.0.term``)."""
-    found: dict[str, str] = {}
-    items: Iterable[tuple[Any, Any]]
-    if isinstance(data, Mapping):
-        items = data.items()
-    elif isinstance(data, list):
-        items = enumerate(data)
-    else:
-        return {prefix.rstrip("."): str(data)} if data is not None and prefix else {}
-    for key, value in items:
-        found.update(_leaves(value, f"{prefix}{key}."))
-    return found
+    prof, layers, _ = profile_layers(profile, extra)
+    return prof, layers
 
 
 def _table_leaves(table: str, data: Any) -> dict[str, str]:
-    return flatten(data) if table != "terms" else _leaves(data)
+    return flatten(data) if table != "terms" else string_leaves(data)
 
 
 def _line(lines: Mapping[str, int], key: str) -> int:
@@ -246,6 +214,11 @@ def read_stack(profile: str | None = None, extra: Sequence[str | Path] = ()) -> 
                     continue
                 if not isinstance(data, Mapping):
                     continue
+                if table in PATTERN_FILES:
+                    for line, message in layer_problems(path, table, data):
+                        stack.problems.append(
+                            Problem("unsafe", "error", str(path), line, "", message)
+                        )
                 stack.data[lang][table] = _merge(stack.data[lang].get(table, {}), data)
                 if table not in TABLES:
                     continue
@@ -265,7 +238,7 @@ def read_stack(profile: str | None = None, extra: Sequence[str | Path] = ()) -> 
 
 # -- template analysis ----------------------------------------------------------
 
-_ENV = ImmutableSandboxedEnvironment()
+_ENV = template_environment()
 
 
 def _assigned(tree: nodes.Template) -> set[str]:
@@ -285,87 +258,6 @@ def template_names(source: str) -> frozenset[str]:
 def template_names_of(tree: nodes.Template) -> frozenset[str]:
     """The context variables a parsed template reads."""
     return frozenset(meta.find_undeclared_variables(tree) - _assigned(tree))
-
-
-def template_hazards(tree: nodes.Template) -> list[str]:
-    """What an untrusted template uses that a phrase never needs and an attack does.
-
-    >>> template_hazards(_ENV.parse("{{ d.__class__.__mro__ }}"))
-    ["the private attribute '__mro__'", "the private attribute '__class__'"]
-    >>> template_hazards(_ENV.parse("{{ amount(d.total) }}"))
-    []
-    """
-    found: list[str] = []
-    for node in tree.find_all(nodes.Node):
-        if isinstance(node, nodes.Getattr):
-            if node.attr.startswith("_"):
-                found.append(f"the private attribute {node.attr!r}")
-            elif node.attr in REFUSED_METHODS:
-                found.append(f"the string method {node.attr!r}")
-        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
-            if str(node.arg.value).startswith("_"):
-                found.append(f"the private item {node.arg.value!r}")
-        elif isinstance(node, nodes.Name) and node.ctx == "load" and node.name in REFUSED_GLOBALS:
-            found.append(f"the global {node.name!r}")
-        elif isinstance(node, nodes.Filter) and node.name in REFUSED_FILTERS:
-            found.append(f"the filter {node.name!r}")
-        elif (
-            isinstance(node, nodes.Mod)
-            and isinstance(node.left, nodes.Const)
-            and isinstance(node.left.value, str)
-        ):
-            found.append("%-formatting of a string")
-        elif isinstance(node, nodes.Import | nodes.FromImport | nodes.Include | nodes.Extends):
-            found.append("another template (import, include or extends)")
-    return found
-
-
-def format_hazards(text: str) -> list[str]:
-    """Attribute or item placeholders in a str.format pattern ("{n.__class__}").
-
-    >>> format_hazards("{value}%")
-    []
-    >>> format_hazards("{what.__class__.__init__.__globals__}")
-    ["the placeholder '{what.__class__.__init__.__globals__}'"]
-    """
-    found: list[str] = []
-    try:
-        parsed = list(string.Formatter().parse(text))
-    except ValueError:
-        return found
-    for _, name, spec, _ in parsed:
-        if name and ("." in name or "[" in name):
-            found.append(f"the placeholder {'{' + name + '}'!r}")
-        if spec and "{" in spec:
-            found.extend(format_hazards(spec))
-    return found
-
-
-def overlay_hazards(table: str, data: Mapping[str, Any], path: Path) -> list[str]:
-    """Every injection payload of one overlay file, as ``file:line: …`` messages."""
-    lines = key_lines(path)
-    messages: list[str] = []
-    for key, value in _table_leaves(table, data).items():
-        if table in ("text", "reasons"):
-            try:
-                hazards = template_hazards(_ENV.parse(value))
-            except TemplateSyntaxError:
-                continue  # reported as a syntax error by the caller
-        else:
-            hazards = format_hazards(value)
-        if hazards:
-            messages.append(
-                f"{path}:{_line(lines, key)}: {table} {key!r} uses {', '.join(hazards)}, "
-                "which a phrasebank layer may not use"
-            )
-    return messages
-
-
-def refuse_hazards(path: Path, table: str, data: Mapping[str, Any]) -> None:
-    """Raise :class:`PhrasebankError` naming file and line when an overlay file is unsafe."""
-    messages = overlay_hazards(table, data, path)
-    if messages:
-        raise PhrasebankError(messages[0])
 
 
 # -- check ------------------------------------------------------------------------
@@ -450,6 +342,8 @@ def check(profile: str | None = None, extra: Sequence[str | Path] = ()) -> list[
                 continue
             try:
                 trees[lang, context] = _ENV.parse(entry.value)
+                # Compiled exactly as rendering compiles it: the policy refuses the same.
+                compile_phrase(_ENV, entry.value)
             except TemplateSyntaxError as exc:
                 problems.append(
                     _problem(
@@ -458,9 +352,8 @@ def check(profile: str | None = None, extra: Sequence[str | Path] = ()) -> list[
                         f"{lang} {context}: {exc.message} (template line {exc.lineno})",
                     )
                 )
-                continue
-            for hazard in template_hazards(trees[lang, context]):
-                problems.append(_problem("unsafe", entry, f"{lang} {context} uses {hazard}"))
+            except TemplateError as exc:
+                problems.append(_problem("unsafe", entry, f"{lang} {context} {exc.message}"))
 
     outline = stack.profile.outline
     used = {str(e[k]) for e in outline for k in ("heading", "paragraph") if k in e}
@@ -691,12 +584,16 @@ def import_po(
     into: str | Path,
     profile: str | None = None,
     extra: Sequence[str | Path] = (),
+    *,
+    source: str = "<PO file>",
 ) -> Imported:
     """Write the catalog's edits as an overlay layer ``into`` (only what differs).
 
     A fuzzy or empty msgstr is not imported. An edited msgstr goes into
     ``into/en/<table>.yaml``; it, and an unedited one the translator confirmed (no
-    longer fuzzy), are stamped with the fingerprint of their msgid.
+    longer fuzzy), are stamped with the fingerprint of their msgid. A msgstr the policy
+    refuses (as rendering would refuse it from the overlay) stops the import before
+    anything is written, naming ``source`` and its line.
     """
     target = Path(into)
     if profile is None and catalog.version in available_names(extra):
@@ -717,6 +614,9 @@ def import_po(
             continue
         mark = fingerprint(str(message.id))
         if current is None or current.value != text:
+            refused = _msgstr_problem(table, text)
+            if refused:
+                raise PhrasebankError(f"{source}:{message.lineno}: {context}: {refused}")
             changed[context] = text
             stamped[context] = mark
         elif stamps.get(context) != mark:
@@ -728,6 +628,18 @@ def import_po(
         write_sources(sources_path(target), stamps_now)
         files.append(sources_path(target))
     return Imported(tuple(sorted(changed)), tuple(sorted(stamped)), tuple(files))
+
+
+def _msgstr_problem(table: str, text: str) -> str:
+    """What rendering would refuse in an imported msgstr ("" when nothing)."""
+    if table == "terms":
+        refused = format_refusals(text)
+        return f"uses {', '.join(refused)}, which a pattern may not use" if refused else ""
+    try:
+        compile_phrase(_ENV, text)
+    except TemplateError as exc:
+        return str(exc.message or exc)
+    return ""
 
 
 def available_names(extra: Sequence[str | Path]) -> set[str]:

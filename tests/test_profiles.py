@@ -102,7 +102,7 @@ def test_an_overlay_template_error_names_file_and_line(tmp_path, capsys):
     )
     assert main(["render", str(SEED), "--phrasebank", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert f"{tmp_path / 'zh' / 'text.yaml'}:3: template 'income.body'" in err
+    assert f"{tmp_path / 'zh' / 'text.yaml'}:3: text 'income.body'" in err
     assert "Traceback" not in err
 
 

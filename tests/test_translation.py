@@ -224,17 +224,20 @@ PAYLOADS = [
     ("text", "'{{ f.__init__.__globals__ }}'", "private attribute '__init__'"),
     ("text", "\"{{ ''.__class__.__mro__[1].__subclasses__() }}\"", "'__class__'"),
     ("text", "\"{{ f['__class__'] }}\"", "private item '__class__'"),
-    ("text", "'{{ cycler.__init__ }}'", "the global 'cycler'"),
-    ("text", "'{{ joiner() }}'", "the global 'joiner'"),
-    ("text", "'{{ lipsum() }}'", "the global 'lipsum'"),
-    ("text", "'{% for i in range(99999999) %}x{% endfor %}'", "the global 'range'"),
-    ("text", "\"{{ '{0.__class__}'.format(f) }}\"", "string method 'format'"),
-    ("text", "\"{{ '{0.unit}'.format_map(f) }}\"", "string method 'format_map'"),
+    ("text", "'{{ cycler.__init__ }}'", "the private attribute '__init__'"),
+    ("text", "\"{{ '{0.__class__}'.format(f) }}\"", "a method call (format)"),
+    ("text", "\"{{ '{0.unit}'.format_map(f) }}\"", "a method call (format_map)"),
+    ("text", "\"{{ f.parse_raw('x', proto='pickle', allow_pickle=True) }}\"", "(parse_raw)"),
+    ("text", "'{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}'", "the statement macro"),
+    ("text", "'{% for x in f recursive %}{{ loop(x) }}{% endfor %}'", "a recursive loop"),
+    ("text", "'{{ self }}'", "the name 'self'"),
     ("text", "\"{{ f|attr('__class__') }}\"", "the filter 'attr'"),
     ("text", "\"{{ '%s'|format(f) }}\"", "the filter 'format'"),
     ("text", "\"{{ '%(unit)s' % f }}\"", "%-formatting of a string"),
-    ("text", "\"{% include 'secrets' %}\"", "another template"),
-    ("terms", "'[{what.__class__.__init__.__globals__}]'", "placeholder"),
+    ("text", "\"{% include 'secrets' %}\"", "the statement include"),
+    ("text", "\"{{ f.unit|center(999999999) }}\"", "the filter 'center'"),
+    ("terms", "'[{what.__class__.__init__.__globals__}]'", "the field 'what.__class__"),
+    ("terms", "'[{what:>999999999}]'", "the format spec ':>999999999'"),
 ]
 
 
@@ -257,10 +260,18 @@ def test_injection_payloads_in_an_overlay_are_refused_with_file_and_line(
     assert out == "" and "Traceback" not in err and named in err
 
 
-def test_the_template_environment_has_no_unneeded_globals():
-    env = load_phrasebank(None).language("en").env
-    assert {"cycler", "joiner", "lipsum", "range"}.isdisjoint(env.globals)
-    assert "namespace" in env.globals
+@pytest.mark.parametrize("name", ["cycler", "joiner", "lipsum", "range", "dict"])
+def test_jinja_globals_are_absent_so_a_layer_using_one_fails_with_file_and_line(
+    tmp_path, capsys, name
+):
+    assert list(load_phrasebank(None).language("en").env.globals) == ["namespace"]
+    (tmp_path / "en").mkdir()
+    path = tmp_path / "en" / "text.yaml"
+    path.write_text(f"public_tables:\n  body: '{{{{ {name}() }}}}'\n", encoding="utf-8")
+    assert main(["render", str(SEED), "--lang", "en", "--phrasebank", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:2: en text 'public_tables.body'" in err
+    assert f"'{name}' is undefined" in err and "Traceback" not in err
 
 
 def test_a_format_string_payload_in_a_style_file_is_refused(tmp_path):
@@ -268,7 +279,7 @@ def test_a_format_string_payload_in_a_style_file_is_refused(tmp_path):
     (tmp_path / "en" / "style.yaml").write_text(
         "numbering:\n  1: '{n.__class__.__mro__}'\n", encoding="utf-8"
     )
-    with pytest.raises(PhrasebankError, match="placeholder"):
+    with pytest.raises(PhrasebankError, match="the field 'n.__class__.__mro__'"):
         load_phrasebank(None, [tmp_path])
 
 

@@ -1,125 +1,23 @@
-"""The template sandbox: Jinja2's immutable sandbox, with fast paths that decide the same.
+"""Phrases and conditions: compiled once, checked by the policy, rendered within a budget.
 
-A document is a few hundred small renders, and most of their time went to the sandbox's
-checks on values narrator itself hands the templates. The fast paths below return exactly
-what :class:`~jinja2.sandbox.ImmutableSandboxedEnvironment` returns, without re-deciding:
-
-* an attribute of a plain data object (not a function, method, class, code object,
-  frame, generator or mutable container) is safe unless it starts with ``_`` or is
-  itself a method (the sandbox wraps ``str.format`` at access);
-* ``mapping.key`` on a ``dict`` is the item when ``key`` is not a ``dict`` method;
-* a helper narrator registered with :func:`trust` is called directly, because it is
-  neither marked unsafe nor asks Jinja for its context.
-
-Everything else (overlay text calling ``str.format``, reaching for ``__class__``,
-``list.append`` …) goes through the sandbox's own checks.
-
-:class:`Phrase` (a text template) and :class:`Expression` (a condition) evaluate the simplest
-templates straight from their syntax tree through these same operations, skipping Jinja's
-per-render context; see "direct evaluation" below.
+:class:`Phrase` (a text template) and :class:`Expression` (a condition) refuse at compile
+time what :func:`narrator.sandbox.policy.refusals` refuses, and evaluate the simplest
+templates straight from their syntax tree through the same sandbox operations as Jinja's
+generated code; see "direct evaluation" below.
 """
 
 from __future__ import annotations
 
 import operator
-import types
-from collections import abc, deque
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
-from jinja2 import Environment, Template, nodes
-from jinja2.runtime import Context, new_context
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import Template, nodes
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 
-# Types whose attributes the sandbox inspects (jinja2.sandbox.is_internal_attribute and
-# modifies_known_mutable), and builtin callables for good measure; instances of any other
-# type are plain data.
-_INSPECTED: tuple[type, ...] = (
-    types.FunctionType,
-    types.MethodType,
-    types.BuiltinFunctionType,
-    type,
-    types.CodeType,
-    types.TracebackType,
-    types.FrameType,
-    types.GeneratorType,
-    types.CoroutineType,
-    types.AsyncGeneratorType,
-    list,
-    set,
-    dict,
-    deque,
-    abc.MutableSet,
-    abc.MutableMapping,
-    abc.MutableSequence,
-)
-_DICT_ATTRIBUTES = frozenset(dir(dict))
-_METHODS = (types.MethodType, types.BuiltinMethodType)
-_TRUSTED: set[Callable[..., Any]] = set()
-_plain: dict[type, bool] = {}
-
-
-def trust(*functions: Callable[..., Any]) -> None:
-    """Register narrator's own template helpers (plain functions or methods' functions)."""
-    _TRUSTED.update(getattr(function, "__func__", function) for function in functions)
-
-
-def _is_plain(kind: type) -> bool:
-    found = _plain.get(kind)
-    if found is None:
-        found = _plain[kind] = not issubclass(kind, _INSPECTED)
-    return found
-
-
-class Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja2's immutable sandbox with the fast paths described in the module docstring."""
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        kind = type(obj)
-        if kind is dict:
-            if attribute not in _DICT_ATTRIBUTES and attribute in obj:
-                return obj[attribute]
-        elif attribute[:1] != "_" and _is_plain(kind):
-            try:
-                value = getattr(obj, attribute)
-            except AttributeError:
-                pass
-            else:
-                # Methods go to the sandbox: it wraps a str's format and format_map.
-                if type(value) not in _METHODS:
-                    return value
-        return super().getattr(obj, attribute)
-
-    def call(
-        __self,
-        __context: Context,
-        __obj: Any,
-        *args: Any,
-        **kwargs: Any,
-    ) -> Any:
-        function = __obj.__func__ if type(__obj) is types.MethodType else __obj
-        if type(function) is types.FunctionType and function in _TRUSTED:
-            kwargs.pop("_loop_vars", None)
-            kwargs.pop("_block_vars", None)
-            return __obj(*args, **kwargs)
-        return super().call(__context, __obj, *args, **kwargs)
-
-
-#: Templates see the environment's globals through the shared context the caller builds.
-NO_GLOBALS: dict[str, Any] = {}
-
-
-def shared_context(template: Template, variables: Mapping[str, Any]) -> Context:
-    """A render context over ``variables`` as they are: shared, not copied.
-
-    Rendering is the hot path; Jinja's own ``new_context`` copies the variables and the
-    globals on every render. Callers put the environment's globals into ``variables``.
-    """
-    parent = cast(dict[str, Any], variables)  # read only, never written
-    return new_context(
-        template.environment, template.name, template.blocks, parent, True, NO_GLOBALS
-    )
-
+from narrator.sandbox import policy
+from narrator.sandbox.environment import BUDGET, Budget, Sandbox, shared_context
 
 # -- direct evaluation of the simpler templates -----------------------------------------
 #
@@ -144,15 +42,7 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "in": lambda a, b: a in b,
     "notin": lambda a, b: a not in b,
 }
-_BINARY: dict[type[nodes.BinExpr], Callable[[Any, Any], Any]] = {
-    nodes.Add: operator.add,
-    nodes.Sub: operator.sub,
-    nodes.Mul: operator.mul,
-    nodes.Div: operator.truediv,
-    nodes.FloorDiv: operator.floordiv,
-    nodes.Mod: operator.mod,
-    nodes.Pow: operator.pow,
-}
+_BINARY = (nodes.Add, nodes.Sub, nodes.Mul, nodes.Div, nodes.FloorDiv, nodes.Mod, nodes.Pow)
 
 
 class _Scope:
@@ -162,7 +52,7 @@ class _Scope:
 
     def __init__(
         self,
-        env: Environment,
+        env: Sandbox,
         owner: Phrase | Expression,
         context: Mapping[str, Any],
         extra: Mapping[str, Any] | None,
@@ -190,12 +80,8 @@ class _Scope:
         return context
 
     def call(self, function: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        target = function.__func__ if type(function) is types.MethodType else function
-        if type(target) is types.FunctionType and target in _TRUSTED:
-            return function(*args, **kwargs)
-        # Anything else is the sandbox's to decide, with the context Jinja would pass.
-        env = cast(Sandbox, self.env)
-        return env.call(self.jinja_context(), function, *args, **kwargs)
+        # The sandbox decides, through its hooks; what it allows needs no Jinja context.
+        return self.env.call(None, function, *args, **kwargs)
 
 
 Evaluator = Callable[[_Scope], Any]
@@ -243,7 +129,7 @@ def _evaluator(node: nodes.Node) -> Evaluator | None:
         if isinstance(node, nodes.And):
             return lambda scope: left(scope) and right(scope)
         return lambda scope: left(scope) or right(scope)
-    if type(node) in _BINARY:
+    if isinstance(node, _BINARY):
         return _binary(cast(nodes.BinExpr, node))
     if isinstance(node, nodes.CondExpr) and node.expr2 is not None:
         branches = _all([_evaluator(n) for n in (node.test, node.expr1, node.expr2)])
@@ -258,7 +144,7 @@ def _evaluator(node: nodes.Node) -> Evaluator | None:
         if pieces is None:
             return None
         joined = pieces
-        return lambda scope: "".join([str(piece(scope)) for piece in joined])
+        return lambda scope: scope.env.bounded_concat([piece(scope) for piece in joined])
     if isinstance(node, nodes.List) or (isinstance(node, nodes.Tuple) and node.ctx == "load"):
         items = _all([_evaluator(item) for item in node.items])
         if items is None:
@@ -334,15 +220,11 @@ def _binary(node: nodes.BinExpr) -> Evaluator | None:
     if sides is None:
         return None
     left, right = sides
-    python = _BINARY[type(node)]
     symbol = node.operator
 
     def binary(scope: _Scope) -> Any:
-        env = cast(Sandbox, scope.env)
-        if symbol in env.intercepted_binops:
-            # The environment bounds this operator (the rules' ``**`` and ``*``).
-            return env.call_binop(scope.jinja_context(), symbol, left(scope), right(scope))
-        return python(left(scope), right(scope))
+        # The sandbox intercepts every operator, to bound what it builds.
+        return scope.env.call_binop(None, symbol, left(scope), right(scope))
 
     return binary
 
@@ -400,10 +282,10 @@ class Phrase:
 
     __slots__ = ("_constant", "_env", "_parts", "_source", "_template")
 
-    def __init__(self, env: Environment, source: str) -> None:
+    def __init__(self, env: Sandbox, source: str) -> None:
         self._env = env
         self._source = source
-        tree = env.parse(source)
+        tree = env.checked_parse(source)
         parts = _output_parts(tree)
         if parts is not None and any(t.name not in env.tests for t in tree.find_all(nodes.Test)):
             parts = None  # Jinja's compiler reports the unknown test
@@ -431,17 +313,35 @@ class Phrase:
         return self._constant is not None or self._parts is not None
 
     def render(self, context: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> str:
+        """The phrase's text; a phrase rendered by another counts against that one's budget."""
         if self._constant is not None:
             return self._constant
+        budget = BUDGET.get()
+        if budget is None:
+            token = BUDGET.set(Budget())
+            try:
+                return self._render(context, extra)
+            finally:
+                BUDGET.reset(token)
+        if budget.depth >= policy.MAX_DEPTH:
+            raise SecurityError(f"phrases may render phrases at most {policy.MAX_DEPTH} deep")
+        budget.step()
+        budget.depth += 1
+        try:
+            return self._render(context, extra)
+        finally:
+            budget.depth -= 1
+
+    def _render(self, context: Mapping[str, Any], extra: Mapping[str, Any] | None) -> str:
         parts = self._parts
         if parts is not None:
             scope = _Scope(self._env, self, context, extra)
-            return "".join([str(part(scope)) for part in parts])
+            return policy.check_text("".join([str(part(scope)) for part in parts]), "a phrase")
         template = self.template
         jinja_context = shared_context(template, context)
         if extra:
             jinja_context.vars.update(extra)
-        return "".join(template.root_render_func(jinja_context))
+        return policy.bounded_join(template.root_render_func(jinja_context))
 
 
 class Expression:
@@ -453,17 +353,17 @@ class Expression:
 
     __slots__ = ("_evaluate", "source", "template")
 
-    def __init__(self, env: Environment, source: str) -> None:
+    def __init__(self, env: Sandbox, source: str) -> None:
         self.source = source
+        assign = self._template_tree(env, source)
         # TemplateExpression keeps the template that assigns the expression to ``result``.
         compiled = env.compile_expression(source, undefined_to_none=False)
         self.template: Template = compiled._template
-        assign = self._template_tree(env, source)
         self._evaluate = _evaluator(assign) if assign is not None else None
 
     @staticmethod
-    def _template_tree(env: Environment, source: str) -> nodes.Expr | None:
-        tree = env.parse("{{ " + source + " }}")
+    def _template_tree(env: Sandbox, source: str) -> nodes.Expr | None:
+        tree = env.checked_parse("{{ " + source + " }}")
         body = tree.body
         if len(body) == 1 and isinstance(body[0], nodes.Output) and len(body[0].nodes) == 1:
             return body[0].nodes[0]
@@ -472,11 +372,11 @@ class Expression:
     def __call__(self, variables: Mapping[str, Any]) -> Any:
         evaluate = self._evaluate
         if evaluate is not None:
-            return evaluate(_Scope(self.template.environment, self, variables, None))
+            return evaluate(_Scope(cast(Sandbox, self.template.environment), self, variables, None))
         context = shared_context(self.template, variables)
         for _ in self.template.root_render_func(context):
             pass
         return context.vars["result"]
 
 
-__all__ = ["Expression", "Phrase", "Sandbox", "shared_context", "trust"]
+__all__ = ["Expression", "Phrase"]
