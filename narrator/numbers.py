@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
 from babel.numbers import (
     NumberPattern,
@@ -171,6 +171,8 @@ class NumberFormatter:
             self._count_template = str(style.get("count", "{n} {noun}"))
         except (KeyError, TypeError, AttributeError) as exc:
             raise StyleError(f"malformed number style: missing or wrong {exc}") from exc
+        except (ValueError, ArithmeticError, UnknownLocaleError) as exc:  # locale, pattern, number
+            raise StyleError(f"malformed number style: {exc}") from exc
         if self._amount_style not in self._amount_formats and self._amount_style != "auto":
             known = ", ".join(sorted([*self._amount_formats, "auto"]))
             raise StyleError(f"unknown money style {self._amount_style!r} (known: {known})")

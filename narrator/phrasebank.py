@@ -63,6 +63,10 @@ class UnknownProfileError(PhrasebankError):
     """No layer defines the profile asked for."""
 
 
+class TemplateFailure(PhrasebankError):
+    """A template failed while it rendered; the message names its file, line and key."""
+
+
 def builtin_dir() -> Path:
     """Where the built-in phrasebanks are: inside the wheel, or beside the source."""
     here = Path(__file__).resolve().parent
@@ -91,14 +95,39 @@ def _origin(path: Path) -> str:
         return str(path)
 
 
-def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """``over`` layered on ``base`` key by key, as new dicts: neither input is changed."""
     merged = dict(base)
     for key, value in over.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
+        below = merged.get(key)
+        if isinstance(value, Mapping) and isinstance(below, Mapping):
+            merged[key] = _merge(below, value)
         else:
             merged[key] = value
     return merged
+
+
+_SHIPPED: dict[tuple[str, int, int], Any] = {}
+
+
+def _read_layer_file(path: Path) -> Any:
+    """A layer file's data; the built-in layer's files are parsed once per process.
+
+    Shipped files never change while narrator runs (the key still holds their size and
+    time), and their data is frozen, so every phrasebank built from them shares one copy.
+    """
+    try:
+        shipped = path.resolve().is_relative_to(builtin_dir())
+        stat = path.stat()
+    except OSError:
+        shipped = False
+    if not shipped:
+        return _read_yaml(path)
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    found = _SHIPPED.get(key)
+    if found is None:
+        found = _SHIPPED[key] = freeze(_read_yaml(path))
+    return found
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
@@ -341,12 +370,16 @@ class Language:
         phrase = self.phrase(key, table=table)
         try:
             return phrase.render(context, extra)
-        except InputError:
-            raise  # a nested phrase or helper already said where
+        except TemplateFailure:
+            raise  # a nested phrase already said where
         except Exception as exc:  # a template's fault, whatever Python raised for it
-            message = exc.message if isinstance(exc, TemplateError) else None
-            what = message or f"{type(exc).__name__}: {exc}"
-            raise PhrasebankError(
+            if isinstance(exc, TemplateError):
+                what = exc.message or str(exc)
+            elif isinstance(exc, InputError):
+                what = str(exc)
+            else:
+                what = f"{type(exc).__name__}: {exc}"
+            raise TemplateFailure(
                 f"{self.where(table, key)}: {self.lang} {table} {key!r}: {_shorten(what)}"
             ) from exc
 
@@ -365,7 +398,7 @@ class Language:
         node: Any = self.terms
         for part in path.split("."):
             if not isinstance(node, Mapping) or part not in node:
-                raise PhrasebankError(f"{self.lang}: no term {path!r}")
+                raise PhrasebankError(f"{self.where('terms')}: no term {path!r}")
             node = node[part]
         return node
 
@@ -499,15 +532,15 @@ class Phrasebank:
         for index, layer in enumerate(self.layers):
             catalog_file = layer / "catalog.yaml"
             if catalog_file.is_file():
-                catalog = _mapping(_read_yaml(catalog_file), str(catalog_file))
+                catalog = _mapping(_read_layer_file(catalog_file), str(catalog_file))
                 for part in ("codes", "lists"):
                     _mapping(catalog.get(part), f"{catalog_file}: {part}")
                 self._catalog = _merge(self._catalog, catalog)
             rules_file = layer / "rules.yaml"
             if rules_file.is_file():
-                data = _read_yaml(rules_file) or {}
+                data = _read_layer_file(rules_file) or {}
                 entries = data.get("rules", []) if isinstance(data, Mapping) else None
-                if not isinstance(entries, list):
+                if not isinstance(entries, list | tuple):
                     raise PhrasebankError(f"{rules_file}: expected a 'rules:' list")
                 rules = rules.overlay(entries, _origin(rules_file))
             checked = layer != builtin
@@ -517,7 +550,7 @@ class Phrasebank:
                     path = layer / lang / f"{name}.yaml"
                     if not path.is_file():
                         continue
-                    data = _mapping(_read_yaml(path), str(path))
+                    data = _mapping(_read_layer_file(path), str(path))
                     current = self._lang_data[lang].get(name, {})
                     if checked:
                         problems = layer_problems(path, name, data)
@@ -607,9 +640,9 @@ def available_profiles(extra: Sequence[str | Path] = ()) -> dict[str, Profile]:
 
 
 def _read_profile(name: str, path: Path) -> Profile:
-    data = _mapping(_read_yaml(path), str(path))
+    data = _mapping(_read_layer_file(path), str(path))
     outline = data.get("outline")
-    if not isinstance(outline, list):
+    if not isinstance(outline, list | tuple):
         raise PhrasebankError(f"{path}: expected an 'outline:' list")
     try:
         return Profile(
@@ -656,8 +689,8 @@ def profile_layers(
         raise UnknownProfileError(f"unknown profile {name!r} (known: {known})")
     path = profiles[name]
     prof = _read_profile(name, path)
-    own = _mapping(_read_yaml(path), str(path)).get("layers") or []
-    if not isinstance(own, list):
+    own = _mapping(_read_layer_file(path), str(path)).get("layers") or []
+    if not isinstance(own, list | tuple):
         raise PhrasebankError(f"{path}: layers: expected a list of folders")
     home = path.parent.parent.resolve()  # the layer that holds profiles/<name>.yaml
     profile_layers: list[Path] = []

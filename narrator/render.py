@@ -342,7 +342,7 @@ class Renderer:
             if step.when is not None and not self._outline(step.when, index):
                 continue
             if step.each is not None:
-                items = self._outline(step.each, index) or ()
+                items = self._outline(step.each, index, each=True)
                 for i, item in enumerate(items):
                     extra = {step.name: item, "index": i + 1}
                     blocks.extend(self._block(step, extra, counters, f"[{i}]"))
@@ -351,10 +351,11 @@ class Renderer:
         title = next((b.text for b in blocks if isinstance(b, Heading) and b.level == 0), "")
         return Document(self.lang.lang, title, tuple(blocks))
 
-    def _outline(self, source: str, index: int) -> Any:
-        """An outline entry's ``when`` or ``each``, with failures naming the profile's entry."""
+    def _outline(self, source: str, index: int, *, each: bool = False) -> Any:
+        """An outline entry's ``when`` (or ``each``: its items), failures naming the entry."""
         try:
-            return self._condition(source)(self.context)
+            value = self._condition(source)(self.context)
+            return tuple(value or ()) if each else value
         except InputError:
             raise
         except Exception as exc:  # a profile's fault, whatever Python raised for it

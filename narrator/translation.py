@@ -341,9 +341,10 @@ def check(profile: str | None = None, extra: Sequence[str | Path] = ()) -> list[
             if entry.table == "terms":
                 continue
             try:
-                trees[lang, context] = _ENV.parse(entry.value)
+                tree = _ENV.parse(entry.value)
                 # Compiled exactly as rendering compiles it: the policy refuses the same.
                 compile_phrase(_ENV, entry.value)
+                trees[lang, context] = tree
             except TemplateSyntaxError as exc:
                 problems.append(
                     _problem(
@@ -616,7 +617,8 @@ def import_po(
         if current is None or current.value != text:
             refused = _msgstr_problem(table, text)
             if refused:
-                raise PhrasebankError(f"{source}:{message.lineno}: {context}: {refused}")
+                line = f":{message.lineno}" if message.lineno else ""
+                raise PhrasebankError(f"{source}{line}: {context}: {refused}")
             changed[context] = text
             stamped[context] = mark
         elif stamps.get(context) != mark:

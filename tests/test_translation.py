@@ -235,7 +235,7 @@ PAYLOADS = [
     ("text", "\"{{ '%s'|format(f) }}\"", "the filter 'format'"),
     ("text", "\"{{ '%(unit)s' % f }}\"", "%-formatting of a string"),
     ("text", "\"{% include 'secrets' %}\"", "the statement include"),
-    ("text", "\"{{ f.unit|center(999999999) }}\"", "the filter 'center'"),
+    ("text", '"{{ f.unit|center(999999999) }}"', "the filter 'center'"),
     ("terms", "'[{what.__class__.__init__.__globals__}]'", "the field 'what.__class__"),
     ("terms", "'[{what:>999999999}]'", "the format spec ':>999999999'"),
 ]
@@ -279,7 +279,7 @@ def test_a_format_string_payload_in_a_style_file_is_refused(tmp_path):
     (tmp_path / "en" / "style.yaml").write_text(
         "numbering:\n  1: '{n.__class__.__mro__}'\n", encoding="utf-8"
     )
-    with pytest.raises(PhrasebankError, match="the field 'n.__class__.__mro__'"):
+    with pytest.raises(PhrasebankError, match=r"the field 'n\.__class__\.__mro__'"):
         load_phrasebank(None, [tmp_path])
 
 

@@ -130,11 +130,16 @@ class Sandbox(SandboxedEnvironment):
                 return obj[attribute]
         else:
             names = _EXPOSED.get(kind)
-            if names is not None and attribute in names:
-                value = getattr(obj, attribute)
-                if self.is_safe_attribute(obj, attribute, value):
-                    return value
-                return self.unsafe_undefined(obj, attribute)
+            if names is not None:
+                if attribute in names:
+                    value = getattr(obj, attribute)
+                    if self.is_safe_attribute(obj, attribute, value):
+                        return value
+                # Anything else of an exposed type is never even read (it may compute, warn
+                # or hand out a method): refused if it exists, undefined if it does not.
+                if hasattr(kind, attribute) or attribute in getattr(obj, "__dict__", ()):
+                    return self.unsafe_undefined(obj, attribute)
+                return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
 
     def call(

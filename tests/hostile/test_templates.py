@@ -1,0 +1,366 @@
+"""Hostile phrasebank layers: no code runs, no work is unbounded, every failure is a message.
+
+Each trial writes a layer an attacker (or a careless translator) could hand over and
+renders through the command line. It asserts the harm did not happen (a marker file
+was not created, the render finished promptly), that the exit code is 2 with one message
+naming the file and line, and that ``phrasebank check`` reports what rendering refuses.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
+
+from narrator import load
+from narrator.cli import main
+from narrator.errors import InputError
+from narrator.phrasebank import PhrasebankError, load_phrasebank
+from narrator.translation import check
+from tests.conftest import LAKESIDE, SEED
+
+#: A guard against hangs, not a speed test: a trial that takes this long has not been bounded.
+HANG = 20.0
+
+
+def finishes(action: Callable[[], Any], seconds: float = HANG) -> Any:
+    """Run ``action`` and return its result; fail if it has not finished in ``seconds``."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = action()
+        except BaseException as exc:  # reported to the test below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"still running after {seconds} s: the work is unbounded"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+def layer(root: Path, files: dict[str, str]) -> Path:
+    """A phrasebank layer folder with these files (paths relative to it)."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def text_layer(root: Path, template: str, lang: str = "zh") -> Path:
+    """A layer overriding one paragraph (``public_tables.body``, line 2) with ``template``."""
+    return layer(root, {f"{lang}/text.yaml": f"public_tables:\n  body: {json.dumps(template)}\n"})
+
+
+def refused(capsys: Any, *argv: str) -> str:
+    """Run the CLI; assert exit 2, nothing on stdout, one message and no traceback."""
+    code = finishes(lambda: main(list(argv)))
+    out, err = capsys.readouterr()
+    assert code == 2, err
+    assert out == ""
+    assert "Traceback" not in err
+    assert err.startswith("narrator: ") and len(err) < 2000
+    return err
+
+
+def pickle_payload(marker: Path) -> str:
+    """A template that would run ``touch marker`` if a template could reach pickle."""
+
+    class Touch:
+        def __reduce__(self) -> tuple[Any, ...]:
+            return (os.system, (f"touch {marker}",))
+
+    data = json.dumps(pickle.dumps(Touch()).decode("latin1"))
+    return "{{ f.parse_raw(" + data + ".encode('latin1'), proto='pickle', allow_pickle=True) }}"
+
+
+# -- code execution ---------------------------------------------------------------------
+
+
+def test_an_overlay_template_cannot_reach_pickle(tmp_path, capsys):
+    marker = tmp_path / "PWNED"
+    overlay = text_layer(tmp_path / "evil", pickle_payload(marker))
+    err = refused(capsys, "render", str(SEED), "--phrasebank", str(overlay))
+    assert not marker.exists()
+    assert f"{overlay / 'zh' / 'text.yaml'}:2: " in err and "a method call (parse_raw)" in err
+
+
+def test_an_outline_condition_cannot_reach_pickle(tmp_path, capsys):
+    marker = tmp_path / "PWNED"
+    condition = pickle_payload(marker)[3:-3]  # the expression inside {{ }}
+    profile = {
+        "description": "evil",
+        "outline": [{"heading": "doc.title", "level": 0, "when": condition}],
+    }
+    overlay = layer(tmp_path / "evil", {"profiles/evil.yaml": json.dumps(profile)})
+    err = refused(capsys, "render", str(SEED), "--profile", "evil", "--phrasebank", str(overlay))
+    assert not marker.exists()
+    assert "outline entry 0: when" in err and "parse_raw" in err
+
+
+def test_a_rule_condition_cannot_reach_pickle(tmp_path, capsys):
+    marker = tmp_path / "PWNED"
+    condition = pickle_payload(marker)[3:-3]
+    rules = {"rules": [{"id": "evil", "description": "x", "kinds": ["change"]}]}
+    rules["rules"][0].update(when=condition, reason=None)
+    overlay = layer(tmp_path / "evil", {"rules.yaml": json.dumps(rules)})
+    err = refused(capsys, "render", str(SEED), "--phrasebank", str(overlay))
+    assert not marker.exists()
+    assert "rule 'evil'" in err and "call" in err
+
+
+def test_a_po_msgstr_cannot_reach_pickle(tmp_path, capsys):
+    marker = tmp_path / "PWNED"
+    catalog = Catalog(locale="en")
+    catalog.add("详见附表。", pickle_payload(marker), context="text:public_tables.body")
+    po = tmp_path / "evil.po"
+    with po.open("wb") as stream:
+        write_po(stream, catalog)
+    into = tmp_path / "overlay"
+    err = refused(capsys, "phrasebank", "import-po", str(po), "--into", str(into))
+    assert f"{po}:" in err and "text:public_tables.body: uses a method call (parse_raw)" in err
+    assert not marker.exists()
+    assert not (into / "en" / "text.yaml").exists()  # nothing written
+
+
+# -- what the policy refuses, at load and in `phrasebank check` alike -------------------------
+
+REFUSED = [
+    ("{{ f.unit.name.zh.upper() }}", "a method call (upper)"),
+    ("{{ f.model_fields }}", None),  # not a field: refused when read, not at compile time
+    ("{{ ''.__class__.__mro__ }}", "the private attribute '__mro__'"),
+    ("{{ f['__class__'] }}", "the private item '__class__'"),
+    ("{% macro m() %}x{% endmacro %}{{ m() }}", "the statement macro"),
+    ("{% for x in f recursive %}{{ loop(x) }}{% endfor %}", "a recursive loop"),
+    ("{% include 'x' %}", "the statement include"),
+    ("{% import 'x' as y %}", "the statement import"),
+    ("{% with a = 1 %}{{ a }}{% endwith %}", "the statement with"),
+    ("{{ self }}", "the name 'self'"),
+    ("{{ f|attr('unit') }}", "the filter 'attr'"),
+    ("{{ 'x'|center(999999999) }}", "the filter 'center'"),
+    ("{{ '%0999999999d' % 1 }}", "%-formatting of a string"),
+    ("{{ 10 ** 1000 }}", "an exponent above 100"),
+    ("{{ amount(*[1]) }}", "a call with *args or **kwargs"),
+]
+
+
+@pytest.mark.parametrize(("template", "named"), [r for r in REFUSED if r[1]])
+def test_rendering_refuses_each_template_at_load(tmp_path, capsys, template, named):
+    overlay = text_layer(tmp_path / "layer", template)
+    err = refused(capsys, "render", str(SEED), "--phrasebank", str(overlay))
+    assert f"{overlay / 'zh' / 'text.yaml'}:2: " in err and named in err
+
+
+def test_phrasebank_check_reports_what_rendering_refuses(tmp_path):
+    # One layer with every refused template on a key of its own (line 2 * n): one check.
+    payloads = [r for r in REFUSED if r[1]]
+    heads: dict[str, str] = {}
+    for key in sorted(load_phrasebank().language("zh").text):
+        heads.setdefault(key.rpartition(".")[0], key)  # one key per mapping: no duplicates
+    keys = sorted(heads.values())[: len(payloads)]
+    lines = []
+    for key, (template, _) in zip(keys, payloads, strict=True):
+        head, _, last = key.rpartition(".")
+        lines.append(f"{json.dumps(head)}:\n  {json.dumps(last)}: {json.dumps(template)}")
+    overlay = layer(tmp_path / "layer", {"zh/text.yaml": "\n".join(lines) + "\n"})
+    path = overlay / "zh" / "text.yaml"
+    problems = [p for p in check(None, [overlay]) if p.severity == "error"]
+    for number, (key, (_, named)) in enumerate(zip(keys, payloads, strict=True), 1):
+        found = [p for p in problems if p.file == str(path) and p.line == 2 * number]
+        assert any(named in p.message for p in found), (key, named, found)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{{ f.model_fields }}",
+        "{{ f.unit.name.zh.upper }}",
+        "{{ f.style.items }}",
+        "{{ style.update }}",
+        "{{ terms.nouns.keys }}",
+        "{{ f.unit.established.__init__ }}",
+    ],
+)
+def test_methods_and_framework_attributes_are_never_read(tmp_path, capsys, template):
+    overlay = text_layer(tmp_path / "layer", template)
+    err = refused(capsys, "render", str(SEED), "--phrasebank", str(overlay))
+    assert f"{overlay / 'zh' / 'text.yaml'}:2: " in err
+    assert "unsafe" in err or "private" in err
+
+
+# -- bounded work -------------------------------------------------------------------------------
+
+UNBOUNDED = [
+    ("{{ 'a' * 10 ** 9 }}", "repeating a text or list"),
+    ("{{ 10 ** 100 ** 100 }}", "bits"),
+    ("{{ 2 ** (10 ** 10) }}", "exponent"),
+    (
+        "{% set ns = namespace(x=10 ** 99) %}{% for c in 'x' * 40 %}{% set ns.x = ns.x * ns.x %}"
+        "{% endfor %}{{ ns.x }}",
+        "bits",
+    ),
+    ("{% set s = 'x' * 9000 %}{% for a in s %}{% for b in s %}.{% endfor %}{% endfor %}", "steps"),
+    (
+        "{% set ns = namespace(x='ab') %}{% for c in 'x' * 80 %}{% set ns.x = ns.x ~ ns.x %}"
+        "{% endfor %}{{ ns.x }}",
+        "longer than",
+    ),
+    (
+        "{% set ns = namespace(x=['ab']) %}{% for c in 'x' * 80 %}{% set ns.x = ns.x + ns.x %}"
+        "{% endfor %}{{ ns.x|length }}",
+        "joining a text or list",
+    ),
+    ("{{ ('y' * 90000)|join('z' * 90000) }}", "longer than"),
+    ("{{ join(['y' * 90000] * 9000) }}", "longer than"),
+    ("{{ phrase('public_tables.body') }}", "deep"),
+    (
+        "{{ phrase('public_tables.body') ~ phrase('public_tables.body') ~ "
+        "phrase('public_tables.body') }}",
+        None,
+    ),
+    ("{% for i in 'x' * 9000 %}{{ 'y' * 9000 }}{% endfor %}", "longer than"),
+]
+
+
+@pytest.mark.parametrize(("template", "named"), UNBOUNDED)
+def test_runaway_work_is_stopped_with_a_message(tmp_path, capsys, template, named):
+    overlay = text_layer(tmp_path / "layer", template)
+    err = refused(capsys, "render", str(SEED), "--phrasebank", str(overlay))
+    assert f"{overlay / 'zh' / 'text.yaml'}:2: " in err
+    if named:
+        assert named in err
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "named"),
+    [
+        ("zh/style.yaml", "numbering:\n  1: '{n:>999999999}'\n", "the format spec"),
+        ("zh/style.yaml", "numbering:\n  1: '{n.__class__}'\n", "the field 'n.__class__'"),
+        ("zh/style.yaml", "numbering:\n  1: '{0}'\n", "the field '0'"),
+        ("zh/terms.yaml", "missing_text: '{what!r}'\n", "the conversion '!r'"),
+        ("zh/diagnostics.yaml", "messages:\n  grand-totals: '{total:999999999}'\n", "spec"),
+    ],
+)
+def test_format_patterns_in_data_files_name_plain_fields_only(tmp_path, capsys, name, text, named):
+    overlay = layer(tmp_path / "layer", {name: text})
+    err = refused(capsys, "render", str(SEED), "--phrasebank", str(overlay))
+    assert f"{overlay / name}:" in err and named in err
+
+
+# -- runtime errors and malformed data name the file ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("template", "named"),
+    [
+        ("{{ 1 / 0 }}", "ZeroDivisionError"),
+        ("{{ amount('x') }}", "must be a Decimal"),
+        ("{{ month(13) }}", "KeyError: 13"),
+        ("{{ missing_name }}", "'missing_name' is undefined"),
+        ("{{ f.unit.name.zh + 1 }}", "TypeError"),
+        ("{{ count(2, 'no_such_noun') }}", "no term 'nouns.no_such_noun'"),
+    ],
+)
+def test_a_template_failing_while_it_renders_names_file_line_and_key(
+    tmp_path, capsys, template, named
+):
+    overlay = text_layer(tmp_path / "layer", template)
+    err = refused(capsys, "render", str(SEED), "--phrasebank", str(overlay))
+    assert f"{overlay / 'zh' / 'text.yaml'}:2: zh text 'public_tables.body': " in err
+    assert named in err
+
+
+@pytest.mark.parametrize(
+    ("files", "named"),
+    [
+        ({"catalog.yaml": "codes: [1, 2]\n"}, "catalog.yaml: codes: expected a mapping"),
+        ({"catalog.yaml": "lists: {seed-2019-general: 5}\n"}, "expected a list of class codes"),
+        ({"zh/catalog.yaml": "names: [a, b]\n"}, "catalog.yaml: names: expected a mapping"),
+        ({"zh/economic.yaml": "names: 3\n"}, "economic.yaml: names: expected a mapping"),
+        ({"zh/style.yaml": "amount: 3\n"}, "style.yaml"),
+        ({"zh/style.yaml": "amount: {formats: 3}\n"}, "style.yaml"),
+        ({"zh/style.yaml": "locale: xx_YY\n"}, "style.yaml: malformed number style"),
+        ({"zh/text.yaml": "- a list\n"}, "text.yaml: expected a mapping"),
+        ({"zh/terms.yaml": "nouns: 3\n"}, "'nouns' is not a terms key"),
+        ({"rules.yaml": "rules: 3\n"}, "expected a 'rules:' list"),
+    ],
+)
+def test_malformed_layer_data_is_a_message_naming_the_file(tmp_path, capsys, files, named):
+    overlay = layer(tmp_path / "layer", files)
+    err = refused(capsys, "render", str(SEED), "--phrasebank", str(overlay))
+    assert named in err
+
+
+@pytest.mark.parametrize(
+    ("outline", "named"),
+    [
+        ([1], "outline entry 0: expected a mapping"),
+        ([{"heading": "doc.title", "level": "x"}], "level must be a whole number"),
+        ([{"paragraph": "no.such.key"}], "no text key 'no.such.key'"),
+        ([{"paragraph": "doc.title", "when": "1 / 0"}], "outline entry 0"),
+        ([{"paragraph": "doc.title", "each": "5"}], "outline entry 0"),
+        ([{"table": "no_such_table"}], "no_such_table"),
+    ],
+)
+def test_a_malformed_profile_is_a_message_naming_its_file(tmp_path, capsys, outline, named):
+    profile = json.dumps({"description": "x", "outline": outline})
+    overlay = layer(tmp_path / "layer", {"profiles/broken.yaml": profile})
+    err = refused(capsys, "render", str(SEED), "--profile", "broken", "--phrasebank", str(overlay))
+    assert named in err
+
+
+# -- layers: confined, checked alike, immutable ------------------------------------------------
+
+
+def test_a_profile_layer_may_not_leave_the_folder_that_holds_it(tmp_path, capsys):
+    outside = text_layer(tmp_path / "outside", "{{ f.parse_raw('x') }}")
+    profile = (load_phrasebank().profile.origin).read_text(encoding="utf-8")
+    overlay = layer(
+        tmp_path / "office" / "layer",
+        {"profiles/office.yaml": profile + "\nlayers: ['../../outside']\n"},
+    )
+    err = refused(capsys, "render", str(SEED), "--profile", "office", "--phrasebank", str(overlay))
+    assert "leaves the folder" in err and str(outside) not in err.split("leaves")[1]
+
+
+def test_a_profile_layer_is_checked_like_a_phrasebank_layer(tmp_path, capsys):
+    profile = (load_phrasebank().profile.origin).read_text(encoding="utf-8")
+    overlay = layer(
+        tmp_path / "office",
+        {
+            "profiles/office.yaml": profile + "\nlayers: [../wording]\n",
+            "wording/zh/text.yaml": "public_tables:\n  body: '{{ f.parse_raw(1) }}'\n",
+        },
+    )
+    err = refused(capsys, "render", str(SEED), "--profile", "office", "--phrasebank", str(overlay))
+    assert f"{overlay / 'wording' / 'zh' / 'text.yaml'}:2: " in err and "parse_raw" in err
+
+
+def test_phrasebank_data_is_read_only_and_shared_safely_between_reports(tmp_path):
+    bank = load_phrasebank()
+    terms = bank.language("zh").terms
+    with pytest.raises(TypeError):
+        terms["missing_text"] = "changed"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        bank.language("zh").style["amount"] = {}  # type: ignore[index]
+    first, second = load(SEED), load(LAKESIDE)
+    assert first.bank is second.bank
+    assert "临湖县水利局" in second.render("zh") and "临湖县水利局" not in first.render("zh")
+    assert "大数据发展管理中心" in load(SEED).render("zh")
+
+
+def test_every_hostile_failure_is_an_input_error():
+    # The CLI turns InputError into exit 2; nothing a layer does may escape as anything else.
+    assert issubclass(PhrasebankError, InputError)
