@@ -1,22 +1,41 @@
 """Decisions: every derived number and every reason, once, for both languages.
 
-:func:`decide` turns figures into :class:`Facts`: the derived values the
-templates print and the :class:`Sentence` objects whose reasons the rules
-chose. Both languages render from the same Facts, so they cannot drift.
+:func:`decide` turns figures into :class:`Facts`: one frozen value per section of the
+report (:class:`Decisions`), the :class:`Sentence` objects whose reasons the rules chose,
+and the :class:`Computation` records of paragraphs that print derived numbers. Both
+languages render from the same Facts, so they cannot drift.
+
+These values are the templates' whole interface: a template reads the fields of the
+section values below (``totals.change``, ``income.sources[0].share``,
+``general_budget.item_lines``, …), the figures as ``f``, and narrator's helpers. The
+sandbox lets templates read exactly these fields and nothing else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
 from narrator import figures as figures_model
 from narrator.derive import Change, Completion, change, completion, percent, shares
-from narrator.figures import Figures, Item, Text
+from narrator.figures import (
+    BasicExpenditure,
+    BudgetExpenditure,
+    Figures,
+    FiscalIncome,
+    Item,
+    OperatingCosts,
+    Performance,
+    Procurement,
+    SelfEvaluation,
+    Text,
+    ThreePublic,
+)
 from narrator.phrasebank import Phrasebank
 from narrator.rules import USER_REASON, ReasonSource
 from narrator.sandbox import expose
@@ -24,6 +43,7 @@ from narrator.style import STYLE_OPTIONS, StyleOptionError, resolve_style
 
 __all__ = [
     "STYLE_OPTIONS",
+    "Decisions",
     "Facts",
     "Reason",
     "Sentence",
@@ -52,26 +72,35 @@ class Reason:
 
 @dataclass(frozen=True)
 class Sentence:
-    """A change or budget-completion sentence with its decided reason."""
+    """A change or budget-completion sentence with its decided reason.
+
+    ``form`` names the sentence template (``sentences.<form>`` in the phrasebank): one
+    form serves every sentence of a kind, e.g. each item's ``general_budget.item_completion``.
+    """
 
     key: str
     section: str
     kind: Kind
-    phrase: str
+    form: str
     value: Change | Completion
     subject: str
     inputs: Mapping[str, str]
     reason: Reason
     params: Mapping[str, Any] = field(default_factory=dict)
+    #: Inputs that were not in the figures and were taken as 0 (no prior-year figures).
+    defaulted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Computation:
-    """A paragraph that prints computed numbers (shares, coverage) but carries no reason."""
+    """A paragraph that prints computed numbers (shares, coverage) but carries no reason.
+
+    ``paragraph`` is the text key of the paragraph that prints them.
+    """
 
     key: str
     section: str
-    phrase: str
+    paragraph: str
     inputs: Mapping[str, str]
 
 
@@ -86,15 +115,155 @@ class UnitFacts:
     prior_given: bool
 
 
-@dataclass
+# -- the sections: what the templates read ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One part of a whole (an income source, an expenditure type) with its share."""
+
+    key: str
+    amount: Decimal
+    share: Decimal | None
+
+
+@dataclass(frozen=True)
+class ClassLine:
+    """A functional class (类) in a structure paragraph, with its share and items."""
+
+    code: str
+    amount: Decimal
+    share: Decimal | None
+    item_list: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    """A 款/项 item and its completion sentence (None when it has no initial budget)."""
+
+    class_code: str
+    item: Item
+    completion: Sentence | None
+
+
+@dataclass(frozen=True)
+class TotalsDecision:
+    grand_total: Decimal
+    change: Sentence
+
+
+@dataclass(frozen=True)
+class IncomeDecision:
+    total: Decimal
+    fiscal: FiscalIncome
+    sources: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class ExpenditureDecision:
+    total: Decimal
+    types: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class BudgetDecision:
+    """One budget's expenditure (general public, government fund, state capital)."""
+
+    total: Decimal
+    initial_budget: Decimal
+    share_of_expenditure: Decimal | None
+    change: Sentence
+    completion: Sentence
+    classes: tuple[ClassLine, ...]
+    item_lines: tuple[ItemLine, ...]
+
+
+@dataclass(frozen=True)
+class PartDecision:
+    """One "三公" part: its figures, share of the total, and its two sentences."""
+
+    figures: Any
+    share: Decimal | None
+    change: Sentence
+    completion: Sentence
+
+
+@dataclass(frozen=True)
+class ThreePublicDecision:
+    figures: ThreePublic
+    parts: Mapping[str, PartDecision]
+    completion: Sentence
+    change: Sentence
+
+
+@dataclass(frozen=True)
+class ProjectDecision:
+    figures: SelfEvaluation
+    completion: Decimal | None
+    index: int
+
+
+@dataclass(frozen=True)
+class PerformanceDecision:
+    figures: Performance
+    base: Decimal
+    coverage: Decimal | None
+    projects: tuple[ProjectDecision, ...]
+
+
+@dataclass(frozen=True)
+class OperatingCostsDecision:
+    figures: OperatingCosts
+    vs_budget: Sentence | None
+    change: Sentence | None
+
+
+@dataclass(frozen=True)
+class ProcurementDecision:
+    figures: Procurement
+    sme_share: Decimal | None
+    small_micro_share: Decimal | None
+    sme_contradicted: bool
+    small_micro_contradicted: bool
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Every section's decided values, by the name templates read them under."""
+
+    totals: TotalsDecision
+    income: IncomeDecision
+    expenditure: ExpenditureDecision
+    fiscal_totals: TotalsDecision
+    general_budget: BudgetDecision
+    fund_budget: BudgetDecision
+    state_capital_budget: BudgetDecision | None
+    basic: BasicExpenditure
+    three_public: ThreePublicDecision
+    performance: PerformanceDecision | None
+    operating_costs: OperatingCostsDecision | None
+    procurement: ProcurementDecision | None
+    glossary_items: tuple[str, ...]
+
+    def sections(self) -> dict[str, Any]:
+        """The sections by name, as templates see them."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
 class Facts:
     """Everything the templates print, language-neutral."""
 
     figures: Figures
     style: Mapping[str, str]
-    values: dict[str, Any]
-    sentences: list[Sentence]
-    computations: list[Computation] = field(default_factory=list)
+    decisions: Decisions
+    sentences: tuple[Sentence, ...]
+    computations: tuple[Computation, ...] = ()
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The sections by name (what templates read besides the figures and helpers)."""
+        return self.decisions.sections()
 
     def sentence(self, key: str) -> Sentence:
         for sentence in self.sentences:
@@ -116,6 +285,20 @@ expose(
     Reason,
     Computation,
     UnitFacts,
+    Line,
+    ClassLine,
+    ItemLine,
+    TotalsDecision,
+    IncomeDecision,
+    ExpenditureDecision,
+    BudgetDecision,
+    PartDecision,
+    ThreePublicDecision,
+    ProjectDecision,
+    PerformanceDecision,
+    OperatingCostsDecision,
+    ProcurementDecision,
+    Decisions,
 )
 
 
@@ -124,11 +307,12 @@ def _fmt(value: Any) -> str:
 
 
 class _Decider:
+    """Builds the decisions section by section; every builder returns values, nothing else."""
+
     def __init__(self, figures: Figures, bank: Phrasebank, style: Mapping[str, str]) -> None:
         self.f = figures
         self.bank = bank
         self.style = style
-        self.sentences: list[Sentence] = []
         self.computations: list[Computation] = []
         established = figures.unit.established
         cause = established.cause if established else None
@@ -140,10 +324,17 @@ class _Decider:
             prior_given=figures.prior_year is not None,
         )
 
-    def _reason(self, key: str, kind: Kind, value: Change | Completion) -> Reason:
-        given = self.f.reasons.get(key)
-        if given is not None:
-            return Reason("user", text=given, inputs={f"reasons.{key}": given.zh})
+    def _reason(
+        self,
+        key: str,
+        kind: Kind,
+        value: Change | Completion,
+        given: tuple[str, Text] | None = None,
+    ) -> Reason:
+        """The reason of one sentence: prescribed rules, then the user's text, then rules.
+
+        ``given`` is the user's text and the path it was given at, when not under ``reasons``.
+        """
         context: dict[str, Any] = {
             "unit": self.unit,
             "year": self.f.unit.year,
@@ -159,7 +350,15 @@ class _Decider:
             context.update(current=value.current, prior=value.prior)
         else:
             context.update(budget=value.budget, final=value.final)
-        rule = self.bank.rules.first_match(key, kind, context)
+        rules = self.bank.rules
+        rule = rules.first_match(key, kind, context, prescribed=True)
+        if rule is None:
+            text = self.f.reasons.get(key)
+            if text is not None:
+                given = (f"reasons.{key}", text)
+            if given is not None:
+                return Reason("user", text=given[1], inputs={given[0]: given[1].zh})
+            rule = rules.first_match(key, kind, context)
         if rule is None:
             return Reason("missing")
         inputs: dict[str, str] = {}
@@ -176,7 +375,7 @@ class _Decider:
         source: ReasonSource = "rule" if rule.reason else "not_needed"
         return Reason(source, rule=rule.id, phrase=rule.reason, inputs=inputs)
 
-    def say(
+    def sentence(
         self,
         key: str,
         section: str,
@@ -184,7 +383,10 @@ class _Decider:
         value: Change | Completion,
         subject: str,
         inputs: Mapping[str, Any],
-        phrase: str | None = None,
+        form: str | None = None,
+        *,
+        reason: tuple[str, Text] | None = None,
+        defaulted: Sequence[str] = (),
         **params: Any,
     ) -> Sentence:
         derived = {
@@ -192,155 +394,128 @@ class _Decider:
             "derived.difference": value.difference,
             "derived.rate": value.rate,
         }
-        sentence = Sentence(
+        return Sentence(
             key=key,
             section=section,
             kind=kind,
-            phrase=phrase or key,
+            form=form or key,
             value=value,
             subject=subject,
             inputs={name: _fmt(v) for name, v in {**inputs, **derived}.items()},
-            reason=self._reason(key, kind, value),
-            params=params,
+            reason=self._reason(key, kind, value, reason),
+            params=MappingProxyType(params),
+            defaulted=tuple(defaulted),
         )
-        self.sentences.append(sentence)
-        return sentence
 
-    def computed(self, key: str, section: str, phrase: str, inputs: Mapping[str, Any]) -> None:
+    def computed(self, key: str, section: str, paragraph: str, inputs: Mapping[str, Any]) -> None:
         self.computations.append(
-            Computation(key, section, phrase, {name: _fmt(v) for name, v in inputs.items()})
+            Computation(key, section, paragraph, {name: _fmt(v) for name, v in inputs.items()})
         )
 
     def _shares_computed(
         self,
         key: str,
         section: str,
-        phrase: str,
-        lines: Sequence[Mapping[str, Any]],
+        paragraph: str,
+        lines: Sequence[Line | ClassLine],
         path: str,
         whole_path: str,
         whole: Decimal,
     ) -> None:
         inputs: dict[str, Any] = {whole_path: whole}
         for line in lines:
-            name = line.get("key") or line.get("code")
-            inputs[f"{path}.{name}"] = line["amount"]
-            inputs[f"derived.share.{name}"] = line["share"]
-        self.computed(key, section, phrase, inputs)
+            name = line.key if isinstance(line, Line) else line.code
+            inputs[f"{path}.{name}"] = line.amount
+            inputs[f"derived.share.{name}"] = line.share
+        self.computed(key, section, paragraph, inputs)
 
     def prior(self, name: str) -> Decimal:
         prior = self.f.prior_year
         value = getattr(prior, name) if prior is not None else None
         return value if value is not None else Decimal(0)
 
+    def _prior_defaulted(self, *paths: str) -> tuple[str, ...]:
+        return () if self.f.prior_year is not None else paths
+
     # -- the sections -------------------------------------------------------
 
-    def decide(self) -> dict[str, Any]:
+    def decide(self) -> Decisions:
         f = self.f
-        values: dict[str, Any] = {}
-        prior_given = f.prior_year is not None
-        note = "" if prior_given else " (no prior-year figures)"
-
-        values["totals"] = {
-            "grand_total": f.income.grand_total,
-            "change": self.say(
-                "totals.change",
-                "totals",
-                "change",
-                change(f.income.grand_total, self.prior("grand_total")),
-                "unit_finances",
-                {
-                    "income.grand_total": f.income.grand_total,
-                    "prior_year.grand_total" + note: self.prior("grand_total"),
-                },
+        return Decisions(
+            totals=self._totals("totals", f.income.grand_total, "grand_total", "income"),
+            income=self._income(),
+            expenditure=self._expenditure(),
+            fiscal_totals=self._totals(
+                "fiscal_totals", f.fiscal.grand_total, "fiscal_grand_total", "fiscal"
             ),
-        }
+            # The reports explain a new unit's general-budget change by its finances overall.
+            general_budget=self._budget(
+                "general_budget", "general", "general_expenditure", "unit_finances"
+            ),
+            fund_budget=self._budget("fund_budget", "fund", "fund_expenditure", "fund_expenditure"),
+            state_capital_budget=(
+                self._budget(
+                    "state_capital_budget",
+                    "state_capital",
+                    "state_capital_expenditure",
+                    "state_capital_expenditure",
+                )
+                if f.state_capital_budget is not None
+                else None
+            ),
+            basic=f.basic,
+            three_public=self._three_public(),
+            performance=self._performance(),
+            operating_costs=self._operating_costs(),
+            procurement=self._procurement(),
+            glossary_items=self._glossary_items(),
+        )
 
-        income_parts = [
-            ("fiscal", f.income.fiscal.total),
-            ("higher_level_grants", f.income.higher_level_grants),
-            ("operations", f.income.operations),
-            ("business", f.income.business),
-            ("from_subsidiaries", f.income.from_subsidiaries),
-            ("other", f.income.other),
-        ]
-        values["income"] = {
-            "total": f.income.total,
-            "fiscal": f.income.fiscal,
-            "sources": _shared(income_parts, f.income.total),
-        }
-        expenditure_parts = [
-            ("basic", f.expenditure.basic),
-            ("project", f.expenditure.project),
-            ("to_higher_level", f.expenditure.to_higher_level),
-            ("business", f.expenditure.business),
-            ("to_subsidiaries", f.expenditure.to_subsidiaries),
-        ]
-        values["expenditure"] = {
-            "total": f.expenditure.total,
-            "types": _shared(expenditure_parts, f.expenditure.total),
-        }
+    def _totals(self, section: str, current: Decimal, prior_name: str, path: str) -> TotalsDecision:
+        prior_path = f"prior_year.{prior_name}"
+        return TotalsDecision(
+            grand_total=current,
+            change=self.sentence(
+                f"{section}.change",
+                section,
+                "change",
+                change(current, self.prior(prior_name)),
+                "unit_finances",
+                {f"{path}.grand_total": current, prior_path: self.prior(prior_name)},
+                defaulted=self._prior_defaulted(prior_path),
+            ),
+        )
+
+    def _income(self) -> IncomeDecision:
+        income = self.f.income
+        sources = _lines(income.parts(), income.total)
         self._shares_computed(
             "income.shares",
             "income",
             "income.body",
-            values["income"]["sources"],
+            sources,
             "income",
             "income.total",
-            f.income.total,
+            income.total,
         )
+        return IncomeDecision(total=income.total, fiscal=income.fiscal, sources=sources)
+
+    def _expenditure(self) -> ExpenditureDecision:
+        spent = self.f.expenditure
+        types = _lines(spent.parts(), spent.total)
         self._shares_computed(
             "expenditure.shares",
             "expenditure",
             "expenditure.body",
-            values["expenditure"]["types"],
+            types,
             "expenditure",
             "expenditure.total",
-            f.expenditure.total,
+            spent.total,
         )
+        return ExpenditureDecision(total=spent.total, types=types)
 
-        values["fiscal_totals"] = {
-            "grand_total": f.fiscal.grand_total,
-            "change": self.say(
-                "fiscal_totals.change",
-                "fiscal_totals",
-                "change",
-                change(f.fiscal.grand_total, self.prior("fiscal_grand_total")),
-                "unit_finances",
-                {
-                    "fiscal.grand_total": f.fiscal.grand_total,
-                    "prior_year.fiscal_grand_total" + note: self.prior("fiscal_grand_total"),
-                },
-            ),
-        }
-
-        # The reports explain a new unit's general-budget change by its finances as a whole.
-        values["general_budget"] = self._budget(
-            "general_budget", "general", "general_expenditure", "unit_finances"
-        )
-        values["fund_budget"] = self._budget(
-            "fund_budget", "fund", "fund_expenditure", "fund_expenditure"
-        )
-        values["state_capital_budget"] = (
-            self._budget(
-                "state_capital_budget",
-                "state_capital",
-                "state_capital_expenditure",
-                "state_capital_expenditure",
-            )
-            if f.state_capital_budget is not None
-            else None
-        )
-        values["basic"] = f.basic
-        values["three_public"] = self._three_public()
-        values["performance"] = self._performance()
-        values["operating_costs"] = self._operating_costs()
-        values["procurement"] = self._procurement()
-        values["glossary_items"] = self._glossary_items()
-        return values
-
-    def _budget(self, section: str, which: str, prior_name: str, subject: str) -> dict[str, Any]:
-        budget = getattr(self.f, section)
+    def _budget(self, section: str, which: str, prior_name: str, subject: str) -> BudgetDecision:
+        budget: BudgetExpenditure = getattr(self.f, section)
         prior = self.prior(prior_name)
         given = {c.code: c for c in budget.classes}
         listed = list(self.bank.class_list(which))
@@ -351,15 +526,15 @@ class _Decider:
             codes += [code for code in given if code not in codes and given[code].amount != 0]
         amounts = [given[code].amount if code in given else Decimal(0) for code in codes]
         class_shares = shares(amounts, budget.total)
-        classes = [
-            {
-                "code": code,
-                "amount": amount,
-                "share": class_shares[i] if class_shares else None,
-                "item_list": given[code].items if code in given else (),
-            }
+        classes = tuple(
+            ClassLine(
+                code=code,
+                amount=amount,
+                share=class_shares[i] if class_shares else None,
+                item_list=given[code].items if code in given else (),
+            )
             for i, (code, amount) in enumerate(zip(codes, amounts, strict=True))
-        ]
+        )
         self._shares_computed(
             f"{section}.structure",
             section,
@@ -369,23 +544,24 @@ class _Decider:
             f"{section}.total",
             budget.total,
         )
-        items = []
-        for cls in budget.classes:
-            for item in cls.items:
-                items.append(self._item(section, cls.code, item))
-        return {
-            "total": budget.total,
-            "initial_budget": budget.initial_budget,
-            "share_of_expenditure": percent(budget.total, self.f.expenditure.total),
-            "change": self.say(
+        items = tuple(
+            self._item(section, cls.code, item) for cls in budget.classes for item in cls.items
+        )
+        prior_path = f"prior_year.{prior_name}"
+        return BudgetDecision(
+            total=budget.total,
+            initial_budget=budget.initial_budget,
+            share_of_expenditure=percent(budget.total, self.f.expenditure.total),
+            change=self.sentence(
                 f"{section}.change",
                 section,
                 "change",
                 change(budget.total, prior),
                 subject,
-                {f"{section}.total": budget.total, f"prior_year.{prior_name}": prior},
+                {f"{section}.total": budget.total, prior_path: prior},
+                defaulted=self._prior_defaulted(prior_path),
             ),
-            "completion": self.say(
+            completion=self.sentence(
                 f"{section}.completion",
                 section,
                 "completion",
@@ -396,66 +572,60 @@ class _Decider:
                     f"{section}.initial_budget": budget.initial_budget,
                 },
             ),
-            "classes": classes,
-            "item_lines": items,
-        }
+            classes=classes,
+            item_lines=items,
+        )
 
-    def _item(self, section: str, class_code: str, item: Item) -> dict[str, Any]:
-        entry: dict[str, Any] = {"class_code": class_code, "item": item, "completion": None}
-        if item.initial_budget is not None:
-            key = f"{section}.items.{item.code}.completion"
-            entry["completion"] = self.say(
-                key,
-                section,
-                "completion",
-                completion(item.amount, item.initial_budget),
-                "item",
-                {
-                    f"{section}.items[{item.code}].amount": item.amount,
-                    f"{section}.items[{item.code}].initial_budget": item.initial_budget,
-                },
-                phrase=f"{section}.item_completion",
-                item=item,
-                class_code=class_code,
-            )
-            if item.reason is not None and key not in self.f.reasons:
-                # A reason written on the item itself is the user's reason for that sentence.
-                sentence = self.sentences.pop()
-                reason = Reason(
-                    "user",
-                    text=item.reason,
-                    inputs={f"{section}.items[{item.code}].reason": item.reason.zh},
-                )
-                entry["completion"] = Sentence(**{**sentence.__dict__, "reason": reason})
-                self.sentences.append(entry["completion"])
-        return entry
+    def _item(self, section: str, class_code: str, item: Item) -> ItemLine:
+        if item.initial_budget is None:
+            return ItemLine(class_code, item, None)
+        key = f"{section}.items.{item.code}.completion"
+        value = completion(item.amount, item.initial_budget)
+        # A reason written on the item itself is the user's reason for that sentence.
+        path = f"{section}.items[{item.code}].reason"
+        reason = (path, item.reason) if item.reason is not None else None
+        sentence = self.sentence(
+            key,
+            section,
+            "completion",
+            value,
+            "item",
+            {
+                f"{section}.items[{item.code}].amount": item.amount,
+                f"{section}.items[{item.code}].initial_budget": item.initial_budget,
+            },
+            f"{section}.item_completion",
+            reason=reason,
+            item=item,
+            class_code=class_code,
+        )
+        return ItemLine(class_code, item, sentence)
 
-    def _three_public(self) -> dict[str, Any]:
+    def _three_public(self) -> ThreePublicDecision:
         tp = self.f.three_public
         prior = self.f.prior_year.three_public if self.f.prior_year else None
-        names = ("overseas", "vehicles", "reception")
+        names = ThreePublic.PARTS
         part_shares = shares([getattr(tp, n).amount for n in names], tp.amount)
-        parts = {}
+        parts: dict[str, PartDecision] = {}
         for i, name in enumerate(names):
             part = getattr(tp, name)
             prior_amount = getattr(prior, name) if prior else Decimal(0)
-            parts[name] = {
-                "figures": part,
-                "share": part_shares[i] if part_shares else None,
-                "change": self.say(
+            prior_path = f"prior_year.three_public.{name}"
+            parts[name] = PartDecision(
+                figures=part,
+                share=part_shares[i] if part_shares else None,
+                change=self.sentence(
                     f"three_public.{name}.change",
                     "three_public",
                     "change",
                     change(part.amount, prior_amount),
                     f"three_public_{name}",
-                    {
-                        f"three_public.{name}.amount": part.amount,
-                        f"prior_year.three_public.{name}": prior_amount,
-                    },
-                    phrase="three_public.part_change",
+                    {f"three_public.{name}.amount": part.amount, prior_path: prior_amount},
+                    "three_public.part_change",
+                    defaulted=self._prior_defaulted(prior_path),
                     part=name,
                 ),
-                "completion": self.say(
+                completion=self.sentence(
                     f"three_public.{name}.completion",
                     "three_public",
                     "completion",
@@ -465,15 +635,15 @@ class _Decider:
                         f"three_public.{name}.amount": part.amount,
                         f"three_public.{name}.budget": part.budget,
                     },
-                    phrase=f"three_public.{name}_completion",
+                    f"three_public.{name}_completion",
                     part=name,
                 ),
-            }
+            )
         prior_total = prior.total if prior else Decimal(0)
-        return {
-            "figures": tp,
-            "parts": parts,
-            "completion": self.say(
+        return ThreePublicDecision(
+            figures=tp,
+            parts=MappingProxyType(parts),
+            completion=self.sentence(
                 "three_public.completion",
                 "three_public",
                 "completion",
@@ -481,25 +651,27 @@ class _Decider:
                 "three_public",
                 {"three_public.amount": tp.amount, "three_public.budget": tp.budget},
             ),
-            "change": self.say(
+            change=self.sentence(
                 "three_public.change",
                 "three_public",
                 "change",
                 change(tp.amount, prior_total),
                 "three_public",
                 {"three_public.amount": tp.amount, "prior_year.three_public.total": prior_total},
+                defaulted=self._prior_defaulted("prior_year.three_public.total"),
             ),
-        }
+        )
 
-    def _performance(self) -> dict[str, Any] | None:
+    def _performance(self) -> PerformanceDecision | None:
         perf = self.f.performance
         if perf is None:
             return None
         base = perf.evaluated_base
+        base_path = "performance.evaluated_base"
         if base is None:
-            base = self.f.general_budget.project
+            base, base_path = self.f.general_budget.project, "general_budget.project"
         if base is None:
-            base = self.f.expenditure.project
+            base, base_path = self.f.expenditure.project, "expenditure.project"
         coverage = percent(perf.evaluated_amount, base)
         self.computed(
             "performance.coverage",
@@ -507,27 +679,27 @@ class _Decider:
             "performance.coverage",
             {
                 "performance.evaluated_amount": perf.evaluated_amount,
-                "performance.evaluated_base (or project expenditure)": base,
+                base_path: base,
                 "derived.coverage": coverage,
             },
         )
-        return {
-            "figures": perf,
-            "base": base,
-            "coverage": coverage if coverage is not None and coverage <= 100 else None,
-            "projects": [
-                {"figures": p, "completion": percent(p.executed, p.budget)}
-                for p in perf.self_evaluations
-            ],
-        }
+        return PerformanceDecision(
+            figures=perf,
+            base=base,
+            coverage=coverage if coverage is not None and coverage <= 100 else None,
+            projects=tuple(
+                ProjectDecision(p, percent(p.executed, p.budget), i)
+                for i, p in enumerate(perf.self_evaluations)
+            ),
+        )
 
-    def _operating_costs(self) -> dict[str, Any] | None:
+    def _operating_costs(self) -> OperatingCostsDecision | None:
         oc = self.f.operating_costs
         if oc is None:
             return None
-        values: dict[str, Any] = {"figures": oc, "vs_budget": None, "change": None}
+        vs_budget = None
         if oc.budget is not None:
-            values["vs_budget"] = self.say(
+            vs_budget = self.sentence(
                 "operating_costs.vs_budget",
                 "operating_costs",
                 "completion",
@@ -536,19 +708,21 @@ class _Decider:
                 {"operating_costs.amount": oc.amount, "operating_costs.budget": oc.budget},
             )
         prior = self.f.prior_year.operating_costs if self.f.prior_year else None
+        changed = None
         if prior is not None or self.unit.new:
             prior_amount = prior if prior is not None else Decimal(0)
-            values["change"] = self.say(
+            changed = self.sentence(
                 "operating_costs.change",
                 "operating_costs",
                 "change",
                 change(oc.amount, prior_amount),
                 "operating_costs",
                 {"operating_costs.amount": oc.amount, "prior_year.operating_costs": prior_amount},
+                defaulted=() if prior is not None else ("prior_year.operating_costs",),
             )
-        return values
+        return OperatingCostsDecision(figures=oc, vs_budget=vs_budget, change=changed)
 
-    def _procurement(self) -> dict[str, Any] | None:
+    def _procurement(self) -> ProcurementDecision | None:
         pr = self.f.procurement
         if pr is None:
             return None
@@ -571,15 +745,15 @@ class _Decider:
                 "derived.small_micro_share": share(pr.small_micro),
             },
         )
-        return {
-            "figures": pr,
-            "sme_share": share(pr.sme),
-            "small_micro_share": share(pr.small_micro),
-            "sme_contradicted": pr.sme > pr.total,
-            "small_micro_contradicted": pr.small_micro > pr.total or pr.small_micro > pr.sme,
-        }
+        return ProcurementDecision(
+            figures=pr,
+            sme_share=share(pr.sme),
+            small_micro_share=share(pr.small_micro),
+            sme_contradicted=pr.sme > pr.total,
+            small_micro_contradicted=pr.small_micro > pr.total or pr.small_micro > pr.sme,
+        )
 
-    def _glossary_items(self) -> list[str]:
+    def _glossary_items(self) -> tuple[str, ...]:
         codes: list[str] = []
         budgets = (self.f.general_budget, self.f.fund_budget, self.f.state_capital_budget)
         for budget in budgets:
@@ -587,25 +761,39 @@ class _Decider:
                 for item in cls.items:
                     if len(item.code) == 7 and item.code not in codes:
                         codes.append(item.code)
-        return codes
+        return tuple(codes)
 
 
-def _shared(parts: Sequence[tuple[str, Decimal]], whole: Decimal) -> list[dict[str, Any]]:
+def _lines(parts: Sequence[tuple[str, Decimal]], whole: Decimal) -> tuple[Line, ...]:
     values = shares([amount for _, amount in parts], whole)
-    return [
-        {"key": key, "amount": amount, "share": values[i] if values else None}
-        for i, (key, amount) in enumerate(parts)
-    ]
+    return tuple(
+        Line(key, amount, values[i] if values else None) for i, (key, amount) in enumerate(parts)
+    )
+
+
+def sentences_of(value: Any) -> Iterator[Sentence]:
+    """Every sentence held by a decided value, in field order (depth first)."""
+    if isinstance(value, Sentence):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from sentences_of(item)
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from sentences_of(item)
+    elif is_dataclass(value) and not isinstance(value, type) and not isinstance(value, BaseModel):
+        for f in fields(value):
+            yield from sentences_of(getattr(value, f.name))
 
 
 def decide(figures: Figures, bank: Phrasebank, style: Mapping[str, str]) -> Facts:
     """Derive every number and decide every reason for ``figures``."""
     decider = _Decider(figures, bank, style)
-    values = decider.decide()
+    decisions = decider.decide()
     return Facts(
         figures=figures,
-        style=style,
-        values=values,
-        sentences=decider.sentences,
-        computations=decider.computations,
+        style=MappingProxyType(dict(style)),
+        decisions=decisions,
+        sentences=tuple(sentences_of(decisions)),
+        computations=tuple(decider.computations),
     )

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 import yaml
 from pydantic import (
@@ -203,6 +203,17 @@ class Income(_Model):
     carried_forward: Amount = Field(default=Decimal(0), description="年初结转和结余.")
     grand_total: Amount = Field(description="收入总计.")
 
+    def parts(self) -> tuple[tuple[str, Decimal], ...]:
+        """The six sources of 本年收入合计, in the order the tables and reports list them."""
+        return (
+            ("fiscal", self.fiscal.total),
+            ("higher_level_grants", self.higher_level_grants),
+            ("operations", self.operations),
+            ("business", self.business),
+            ("from_subsidiaries", self.from_subsidiaries),
+            ("other", self.other),
+        )
+
 
 class Expenditure(_Model):
     """支出决算表 and the expenditure side of 收入支出决算总表."""
@@ -216,6 +227,16 @@ class Expenditure(_Model):
     balance_distribution: Amount = Field(default=Decimal(0), description="结余分配.")
     carried_over: Amount = Field(default=Decimal(0), description="年末结转和结余.")
     grand_total: Amount = Field(description="支出总计.")
+
+    def parts(self) -> tuple[tuple[str, Decimal], ...]:
+        """The five types of 本年支出合计, in the order the tables and reports list them."""
+        return (
+            ("basic", self.basic),
+            ("project", self.project),
+            ("to_higher_level", self.to_higher_level),
+            ("business", self.business),
+            ("to_subsidiaries", self.to_subsidiaries),
+        )
 
 
 class FiscalTotals(_Model):
@@ -320,6 +341,9 @@ class Reception(Measure):
 
 class ThreePublic(_Model):
     """财政拨款"三公"经费支出决算表."""
+
+    #: The three parts, in the order the tables and reports list them.
+    PARTS: ClassVar[tuple[str, str, str]] = ("overseas", "vehicles", "reception")
 
     budget: Amount
     amount: Amount

@@ -147,7 +147,9 @@ def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 
 
 #: What an outline entry may say.
-OUTLINE_KEYS = frozenset({"heading", "paragraph", "table", "level", "when", "each", "as", "key"})
+OUTLINE_KEYS = frozenset(
+    {"heading", "paragraph", "table", "level", "when", "each", "as", "key", "says"}
+)
 _BLOCK_KINDS = ("heading", "paragraph", "table")
 
 
@@ -166,6 +168,8 @@ class Step:
     #: An expression giving items: one block per item, the item named ``name``.
     each: str | None = None
     name: str = "item"
+    #: The sentences the paragraph prints (an expression giving a sentence or a list).
+    says: str | None = None
 
 
 def _steps(outline: Sequence[Any], origin: Path) -> tuple[Step, ...]:
@@ -189,7 +193,7 @@ def _steps(outline: Sequence[Any], origin: Path) -> tuple[Step, ...]:
             raise PhrasebankError(
                 f"{origin}: outline entry {index}: level must be a whole number 0–6, got {level!r}"
             )
-        for key in ("when", "each"):
+        for key in ("when", "each", "says"):
             if key in entry:
                 _check_expression(str(entry[key]), f"{origin}: outline entry {index}: {key}")
         steps.append(
@@ -201,6 +205,7 @@ def _steps(outline: Sequence[Any], origin: Path) -> tuple[Step, ...]:
                 when=str(entry["when"]) if "when" in entry else None,
                 each=str(entry["each"]) if "each" in entry else None,
                 name=str(entry.get("as", "item")),
+                says=str(entry["says"]) if "says" in entry else None,
             )
         )
     return tuple(steps)

@@ -13,11 +13,12 @@ from decimal import Decimal
 from types import FunctionType, MethodType
 from typing import Any
 
-from narrator.decisions import Facts, Sentence
+from narrator.decisions import Facts, Line, Sentence
 from narrator.derive import Change, Completion
 from narrator.document import Block, Document, Heading, Paragraph
 from narrator.errors import InputError
 from narrator.figures import Text
+from narrator.outline import budgeted, picked
 from narrator.phrasebank import Language, Phrasebank, PhrasebankError, Step
 from narrator.sandbox import Expression, safe_format, trust
 
@@ -146,11 +147,11 @@ class Renderer:
             return self.numbers.percent(0)
         return self.pct(value)
 
-    def listed(self, lines: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    def listed(self, lines: Sequence[Line]) -> list[Line]:
         """The lines a listing shows: all, or only those with an amount ("不涉及的不列")."""
         if self.facts.style["list_zero_lines"] == "yes":
             return list(lines)
-        return [line for line in lines if line["amount"]]
+        return [line for line in lines if line.amount]
 
     def economic_list(self, entries: Sequence[str | Text]) -> list[str]:
         return [self.economic(entry) for entry in entries]
@@ -192,7 +193,7 @@ class Renderer:
     def glossary_entries(self, items: bool = True) -> list[dict[str, str]]:
         """The fixed glossary entries, then (``items``) one per 项 the figures report."""
         entries = [dict(entry) for entry in self.lang.terms.get("glossary", ())]
-        for code in self.facts.values["glossary_items"] if items else ():
+        for code in self.facts.decisions.glossary_items if items else ():
             definition = self.definition(code)
             if definition and code in self.lang.names:
                 entries.append({"term": self.item_path(code), "definition": definition})
@@ -242,7 +243,7 @@ class Renderer:
         """A whole sentence (change or completion) with its reason."""
         self.said.add(sentence.key)
         return self._render(
-            f"sentences.{sentence.phrase}",
+            f"sentences.{sentence.form}",
             {"s": sentence, "d": sentence.value, **sentence.params},
         )
 
@@ -260,6 +261,7 @@ class Renderer:
 
     def reason(self, sentence: Sentence) -> str:
         """The sentence's reason text, or the visible placeholder when none exists."""
+        self.said.add(sentence.key)  # a reason printed inside another sentence is said too
         reason = sentence.reason
         trim = str(self.lang.style.get("trim_reason", ""))
         if reason.source == "user":
@@ -275,11 +277,18 @@ class Renderer:
             return str(self.lang.term("reason_missing"))
         return ""
 
-    def change(self, value: Change, each: str = "") -> str:
+    def change(self, value: Change | Sentence, each: str = "") -> str:
         """A change phrase chosen by the change's state and the style.
 
         ``each`` is what the phrase puts before the verb (各 when two totals change alike).
+        Given a sentence, the phrase is that sentence's change, and the sentence is said.
         """
+        if isinstance(value, Sentence):
+            self.said.add(value.key)
+            said = value.value
+            if not isinstance(said, Change):
+                raise PhrasebankError(f"{self.lang.lang}: change() of a completion sentence")
+            value = said
         option = {"from_zero": "growth_from_zero", "both_zero": "both_zero_change"}.get(value.state)
         key = f"change.{value.state}" + (f".{self.facts.style[option]}" if option else "")
         return self._render(key, {"d": value, "each": each})
@@ -391,19 +400,6 @@ class Renderer:
         from narrator.tables import build_table
 
         return [build_table(step.source, self, extra, suffix)]
-
-
-def budgeted(items: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The 款/项 items that have an initial budget, and so a completion sentence."""
-    return [item for item in items if item["completion"] is not None]
-
-
-def picked(performance: Mapping[str, Any] | None, field: str) -> list[Mapping[str, Any]]:
-    """The self-evaluated projects a performance field lists by index."""
-    if not performance:
-        return []
-    projects = performance["projects"]
-    return [projects[i] for i in getattr(performance["figures"], field) if 0 <= i < len(projects)]
 
 
 def render_document(bank: Phrasebank, lang: str, facts: Facts, *, tables: bool = False) -> Document:

@@ -17,6 +17,7 @@ from narrator.phrasebank import LANGUAGES, Phrasebank, UnknownProfileError, load
 
 if TYPE_CHECKING:
     from narrator.checks import Diagnostic
+    from narrator.outline import Printed
 
 LangChoice = str  # "zh", "en" or "both"
 
@@ -55,12 +56,16 @@ class Report:
         return decide(self.figures, self.bank, self.style)
 
     @cached_property
-    def said(self) -> frozenset[str]:
-        """The keys of the sentences the profile's outline actually prints."""
-        self.document("zh")
-        return self._said
+    def printed(self) -> Printed:
+        """What the profile's outline prints for these figures, decided without rendering."""
+        from narrator.outline import printed
 
-    _said: frozenset[str] = frozenset()
+        return printed(self.bank, self.facts)
+
+    @property
+    def said(self) -> frozenset[str]:
+        """The keys of the sentences the report prints (their text or their reason)."""
+        return self.printed.sentences
 
     @cached_property
     def _diagnostics(self) -> tuple[Diagnostic, ...]:
@@ -84,8 +89,6 @@ class Report:
         if found is None:
             renderer = Renderer(self.bank, lang, self.facts, tables=tables)
             found = cache[(lang, tables)] = renderer.document()
-            if lang == "zh" and not tables:
-                self._said = frozenset(renderer.said)
         return found
 
     def documents(self, lang: LangChoice = "zh", *, tables: bool = False) -> list[Document]:
@@ -175,9 +178,10 @@ class Report:
         from narrator.render import Renderer
 
         renderers = {lang: Renderer(self.bank, lang, self.facts) for lang in LANGUAGES}
+        printed = self.printed
         entries: list[dict[str, Any]] = []
         for sentence in self.facts.sentences:
-            if sentence.key not in self.said:
+            if sentence.key not in printed.sentences:
                 continue
             entries.append(
                 {
@@ -187,10 +191,13 @@ class Report:
                     "reason_source": sentence.reason.source,
                     "rule": sentence.reason.rule,
                     "inputs": {**sentence.inputs, **sentence.reason.inputs},
+                    "defaulted": list(sentence.defaulted),
                     **{lang: r.sentence_text(sentence) for lang, r in renderers.items()},
                 }
             )
         for computation in self.facts.computations:
+            if computation.paragraph not in printed.paragraphs:
+                continue  # the profile does not print that paragraph
             entries.append(
                 {
                     "section": computation.section,
@@ -199,7 +206,8 @@ class Report:
                     "reason_source": "not_needed",
                     "rule": None,
                     "inputs": dict(computation.inputs),
-                    **{lang: r.paragraph(computation.phrase) for lang, r in renderers.items()},
+                    "defaulted": [],
+                    **{lang: r.paragraph(computation.paragraph) for lang, r in renderers.items()},
                 }
             )
         return entries

@@ -97,6 +97,8 @@ class Rule:
     sentences: tuple[str, ...] = ("*",)
     unless: tuple[str, ...] = ()
     origin: str = "<built-in>"
+    #: A region's template prescribes it: it decides before the user's own text does.
+    prescribed: bool = False
     _test: Callable[[Mapping[str, Any]], Any] = field(
         repr=False, compare=False, default=lambda _: False
     )
@@ -118,7 +120,7 @@ class Rule:
 
 #: Sentence keys whose applicable rules a rule set remembers (bounded for long batches).
 _APPLYING_CACHE_SIZE = 4096
-_RULE_KEYS = {"id", "description", "kinds", "when", "reason", "sentences", "unless"}
+_RULE_KEYS = {"id", "description", "kinds", "when", "reason", "sentences", "unless", "prescribed"}
 _OVERLAY_KEYS = {"position", "before", "disabled"}
 
 
@@ -148,6 +150,9 @@ def parse_rule(data: Mapping[str, Any], origin: str) -> Rule:
     if reason is not None and not isinstance(reason, str):
         raise RuleError(f"{where}: reason must be a phrase key or null")
     when = str(data["when"])
+    prescribed = data.get("prescribed", False)
+    if not isinstance(prescribed, bool):
+        raise RuleError(f"{where}: prescribed must be true or false")
     return Rule(
         id=rule_id,
         description=str(data["description"]).strip(),
@@ -157,6 +162,7 @@ def parse_rule(data: Mapping[str, Any], origin: str) -> Rule:
         sentences=_as_tuple(data.get("sentences", "*"), where, "sentences"),
         unless=_as_tuple(data.get("unless", ()), where, "unless"),
         origin=origin,
+        prescribed=prescribed,
         _test=compile_condition(when, where=where),
         names=condition_names(when),
     )
@@ -210,7 +216,15 @@ class RuleSet:
                 top += 1
         return RuleSet(rules)
 
-    def first_match(self, sentence: str, kind: str, context: Mapping[str, Any]) -> Rule | None:
+    def first_match(
+        self,
+        sentence: str,
+        kind: str,
+        context: Mapping[str, Any],
+        *,
+        prescribed: bool = False,
+    ) -> Rule | None:
+        """The first rule that applies and holds (only prescribed rules, if asked)."""
         applying = self._applying.get((sentence, kind))
         if applying is None:
             if len(self._applying) >= _APPLYING_CACHE_SIZE:
@@ -218,7 +232,7 @@ class RuleSet:
             applying = tuple(rule for rule in self.rules if rule.applies_to(sentence, kind))
             self._applying[(sentence, kind)] = applying
         for rule in applying:
-            if rule.matches(context):
+            if (rule.prescribed or not prescribed) and rule.matches(context):
                 return rule
         return None
 

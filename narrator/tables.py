@@ -26,7 +26,7 @@ def _plain(value: Decimal | None) -> str:
 
 def performance_table(r: Renderer, extra: Mapping[str, Any], suffix: str) -> Table:
     """项目预算绩效目标完成情况表 of one self-evaluated project, label/value rows."""
-    project = extra["project"]["figures"]
+    project = extra["project"].figures
     table = project.table
     labels = r.lang.term("tables.performance")
     rows: list[tuple[str, ...]] = []
@@ -35,7 +35,7 @@ def performance_table(r: Renderer, extra: Mapping[str, Any], suffix: str) -> Tab
         def add(label: str, *cells: str | None) -> None:
             rows.append((str(labels[label]), *(cell or "" for cell in cells)))
 
-        where = f"performance.self_evaluations[{extra['project'].get('index', '')}].table"
+        where = f"performance.self_evaluations[{extra['project'].index}].table"
         add("project", r.tr(project.table_name or project.name, f"{where}.name"))
         add("department", r.tr(table.department, f"{where}.department"))
         add("leader", r.tr(table.leader, f"{where}.leader"))

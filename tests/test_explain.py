@@ -9,7 +9,7 @@ from narrator.figures import load_figures
 from narrator.report import Report
 from tests.conftest import SEED
 
-KEYS = {"section", "sentence", "kind", "reason_source", "rule", "inputs", "zh", "en"}
+KEYS = {"section", "sentence", "kind", "reason_source", "rule", "inputs", "defaulted", "zh", "en"}
 
 
 def test_every_entry_has_the_documented_keys(seed_report):
@@ -19,6 +19,9 @@ def test_every_entry_has_the_documented_keys(seed_report):
         assert set(entry) == KEYS
         assert entry["reason_source"] in {"user", "rule", "missing", "not_needed"}
         assert all(isinstance(v, str) for v in entry["inputs"].values())
+        # Machine-readable: input names are paths, never annotated in a language.
+        assert all(" " not in name for name in entry["inputs"])
+        assert set(entry["defaulted"]) <= set(entry["inputs"])
         assert entry["zh"] and entry["en"]
 
 
@@ -29,6 +32,9 @@ def test_a_rule_chosen_reason_names_its_rule_and_inputs(seed_report):
     assert entry["inputs"]["income.grand_total"] == "214.96"
     assert entry["inputs"]["unit.new"] == "True"
     assert entry["inputs"]["derived.state"] == "from_zero"
+    # The seed unit has no prior year: the comparison's prior figure was taken as 0.
+    assert entry["inputs"]["prior_year.grand_total"] == "0"
+    assert entry["defaulted"] == ["prior_year.grand_total"]
     assert entry["zh"] in seed_report.render(lang="zh")
     assert entry["en"] in seed_report.render(lang="en")
 

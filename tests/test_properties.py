@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import fields, is_dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -74,7 +74,7 @@ def _decimals(node: Any, seen: set[int] | None = None) -> Iterator[Decimal]:
             value = getattr(node, prop, None)
             if isinstance(value, Decimal):
                 yield value
-    elif isinstance(node, dict):
+    elif isinstance(node, Mapping):
         seen.add(id(node))
         for value in node.values():
             yield from _decimals(value, seen)
