@@ -32,7 +32,7 @@ import stat
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -70,10 +70,14 @@ _PLAIN_TAGS = frozenset(
 #: bidi marks, embeddings, overrides and isolates, zero-width characters, line and
 #: paragraph separators, lone surrogates and the non-characters U+FFFE, U+FFFF. They
 #: hide or reorder what a reader sees, or are not allowed in the XML of a Word file.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069"
-    "\ufeff\ufffe\uffff\ud800-\udfff]"
+_UNSAFE_CLASS = (
+    r"\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069"
+    r"\ufeff\ufffe\uffff"
 )
+_UNSAFE = re.compile(rf"[{_UNSAFE_CLASS}\ud800-\udfff]")
+#: Text without those characters, as a pattern both Python's ``re`` and Rust's regex
+#: read (pydantic checks it in Rust; lone surrogates never reach it as text).
+SAFE_TEXT_PATTERN = rf"^[^{_UNSAFE_CLASS}]*$"
 _CONTROL_NAMES = {"\x0b": "LINE TABULATION", "\x0c": "FORM FEED", "\r": "CARRIAGE RETURN"}
 
 
@@ -299,6 +303,8 @@ def number(text: str) -> int | Decimal | None:
     """The number a plain-decimal text is, or None if it is not one (or is longer than
     :data:`MAX_NUMBER_CHARS`: callers refuse those with their own message).
 
+    Raises ValueError for an exponent beyond what a Decimal can hold (``0E+10**20``).
+
     >>> number("214.96"), number("-0"), number("1.5E+2"), number("0512"), number("1,234")
     (Decimal('214.96'), Decimal('-0'), Decimal('1.5E+2'), None, None)
     """
@@ -309,7 +315,10 @@ def number(text: str) -> int | Decimal | None:
         value = int(text)
         # int has no negative zero: keep the sign for the consumer to refuse.
         return Decimal(text) if value == 0 and text.startswith("-") else value
-    return Decimal(text)
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValueError("a number whose exponent is beyond any range") from None
 
 
 def _clip(text: str, limit: int) -> str:
@@ -499,7 +508,11 @@ class _YamlReader:
                     f"a number longer than {MAX_NUMBER_CHARS} characters", event.start_mark, path
                 )
             return text
-        found = number(text)
+        try:
+            found = number(text)
+        except ValueError as exc:
+            path = self._value_path(stack[-1], event) if stack else ""
+            raise self.fail(str(exc), event.start_mark, path) from None
         return text if found is None else found
 
     def _value_path(self, frame: _Frame, event: Any) -> str:
@@ -656,8 +669,11 @@ class _JsonReader:
                 raise self.fail(
                     f"a number longer than {MAX_NUMBER_CHARS} characters", pos, path, syntax=False
                 )
-            value = number(written)
-            if value is None:  # the JSON grammar is the plain-decimal one without "+"
+            try:
+                value = number(written)
+            except ValueError as exc:
+                raise self.fail(str(exc), pos, path, syntax=False) from None
+            if value is None:  # not reached: JSON's grammar is the plain decimal's without "+"
                 raise self.fail("not a number", pos, path)
             return value, found.end()
         for word, meaning in _JSON_WORDS:
@@ -737,6 +753,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_NUMBER_CHARS",
     "PLAIN_DECIMAL",
+    "SAFE_TEXT_PATTERN",
     "DataFile",
     "DataFileError",
     "excerpt",

@@ -126,6 +126,7 @@ def test_duplicate_keys_name_both_lines(parser):
         ("a\u202eb: 1\n", "contains U+202E RIGHT-TO-LEFT OVERRIDE"),
         ('"a\\u200bb": 1\n', "contains U+200B ZERO WIDTH SPACE"),
         ("a: " + "9" * 5000 + "\n", "a number longer than 100 characters"),
+        ("a: 0E1000000000000000000\n", "a number whose exponent is beyond any range"),
         ("a: \x01\n", "characters are not allowed (U+0001)"),
         ("a: [1\n", "not valid YAML at line"),
     ],
@@ -173,6 +174,7 @@ def test_deep_json_is_refused(text):
         ('{"a": NaN}', "NaN is not a number"),
         ('{"a": -Infinity}', "-Infinity is not a number"),
         ('{"a": ' + "1" * 5000 + "}", "a number longer than 100 characters"),
+        ('{"a": 1e1000000000000000000}', "a number whose exponent is beyond any range"),
         ('{"a": 01}', "expected ',' or '}'"),
         ('{"a": .5}', "expected a value"),
         ('{"a": 1,}', "expected a key"),
@@ -238,9 +240,9 @@ def test_a_size_cap_keeps_huge_files_out(tmp_path: Path):
 
 
 def test_a_long_line_is_quoted_short(parser):
-    error = _refusal("a: " + "x" * 500_000 + ": b\n")
+    error = _refusal("a: " + "x" * 100_000 + ": b\n")
     assert "not valid YAML at line 1" in error.message and len(error.message) < 300
-    error = _refusal("a: {b: 1, b: " + "x" * 500_000 + "}\n")
+    error = _refusal("a: {b: 1, b: " + "x" * 100_000 + "}\n")
     assert "duplicate key 'b'" in error.message and len(error.message) < 300
 
 
