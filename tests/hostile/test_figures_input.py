@@ -457,6 +457,62 @@ def test_a_mapping_keeps_integers_flags_scores_and_text_strict(lakeside_data, pa
     refused_by_api(lakeside_data, where, message)
 
 
+# -- Report.with_figure ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def report() -> narrator.Report:
+    return narrator.load(LAKESIDE)
+
+
+@pytest.mark.parametrize(
+    "path", ["general_budget.classes[0].amount", "general_budget.classes.0.amount"]
+)
+def test_with_figure_takes_the_checkers_paths_and_dotted_ones(report, path):
+    changed = report.with_figure(path, "1.00")
+    assert changed.figures.general_budget.classes[0].amount == Decimal("1.00")
+    assert report.figures.general_budget.classes[0].amount != Decimal("1.00")
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "where", "message"),
+    [
+        ("general_budget.classes[99].amount", "1", "general_budget.classes[99]", "no such item"),
+        ("general_budget.classes.99.amount", "1", "general_budget.classes[99]", "no such item"),
+        ("general_budget.nope", "1", "general_budget.nope", "unknown field"),
+        ("unit.year.month", 1, "unit.year.month", "unit.year is a single figure"),
+        ("income[0]", 1, "income[0]", "income is a mapping"),
+        ("general_budget.classes.first", 1, "general_budget.classes.first", "is a list"),
+        ("general_budget..total", 1, "general_budget..total", "is not a path"),
+        pytest.param(
+            "general_budget.classes." + "9" * 5000,
+            1,
+            "general_budget.classes." + "9" * 5000,
+            "is a list",
+            id="5000-digit-index",
+        ),
+        pytest.param(
+            "income[" + "9" * 5000 + "]",
+            1,
+            ("income[" + "9" * 5000)[:120],
+            "is not a path",
+            id="5000-digit-bracket",
+        ),
+        ("income.other", 42.18, "income.other", "not as the float"),
+        ("amount_unit", "元", "amount_unit", "amounts are already in 万元"),
+    ],
+)
+def test_with_figure_names_the_path_it_cannot_use(report, path, value, where, message):
+    with pytest.raises(FiguresError) as info:
+        report.with_figure(path, value)
+    assert any(p == where and message in m for p, m in info.value.problems), info.value
+
+
+def test_with_figure_never_rescales_amounts(report):
+    same = report.with_figure("amount_unit", "万元")
+    assert same.figures.income.total == report.figures.income.total
+
+
 # -- the property ----------------------------------------------------------------------
 
 #: Pieces of YAML scalars: digits, signs, dots, commas, underscores, colons, exponents,
