@@ -764,4 +764,5 @@ __all__ = [
     "read_data",
     "read_data_file",
     "unsafe_character",
+    "visible",
 ]
