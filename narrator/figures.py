@@ -3,37 +3,59 @@
 The model mirrors the published tables (公开01–09表) including their totals, so
 that the checker can verify them. Amounts are :class:`decimal.Decimal` in 万元;
 a file may give them in 元 (``amount_unit: 元``) and they are converted exactly.
-A float never becomes a figure: YAML and JSON numbers are read as Decimal, and
-a Python ``float`` passed in a mapping is refused.
+
+A number is taken exactly as written or refused with the field's path: files are
+read by :mod:`narrator.datafile` (plain decimals only), and the model accepts a
+finite ``Decimal``, an ``int`` or a plain-decimal string, never a float, a bool,
+negative zero, or a value beyond :data:`AMOUNT_LIMIT_WAN` or finer than one fen.
+Free text may not carry control, bidi or zero-width characters.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
+    StringConstraints,
+    Tag,
     ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from narrator.datafile import (
+    MAX_NUMBER_CHARS,
+    SAFE_TEXT_PATTERN,
+    DataFileError,
+    number,
+    parse_data,
+    read_data,
+    unsafe_character,
+    visible,
+)
 from narrator.errors import InputError
 
 #: One fen in 万元: the finest amount a figure may carry.
 FEN_IN_WAN = Decimal("0.000001")
 #: 元 per 万元.
 YUAN_PER_WAN = Decimal(10000)
+#: Every amount is below this many 万元 (10^12 万元 = 10^16 元): far above any budget,
+#: and small enough that every figure is exact in Decimal's 28 digits.
+AMOUNT_LIMIT_WAN = Decimal(10) ** 12
+#: Every count (projects, vehicles, person-trips...) is below this.
+COUNT_LIMIT = 10**9
+#: At most this many problems are spelt out in a :class:`FiguresError`'s message.
+SHOWN_PROBLEMS = 20
 
 AmountUnit = Literal["万元", "元"]
 
@@ -44,67 +66,142 @@ class FiguresError(InputError):
     def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
         self.source = source
         self.problems = problems
+        if len(problems) == 1 and not problems[0][0]:  # the file itself: one line
+            super().__init__(f"{source}: {_clip(problems[0][1], 400)}")
+            return
         lines = [f"{source}: invalid figures"] + [
-            f"  {path or '<root>'}: {message}" for path, message in problems
+            f"  {_clip(path, 120) or '<root>'}: {_clip(message, 300)}"
+            for path, message in problems[:SHOWN_PROBLEMS]
         ]
+        if len(problems) > SHOWN_PROBLEMS:
+            lines.append(f"  … and {len(problems) - SHOWN_PROBLEMS} more")
         super().__init__("\n".join(lines))
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: short, with control characters escaped."""
+    return _clip(repr(value), 40)
 
 
 # -- scalar types -------------------------------------------------------------
 
 
 def _to_decimal(value: Any) -> Decimal:
-    if type(value) is Decimal and value.is_finite():
-        return value  # what the YAML and JSON loaders give
-    if isinstance(value, bool):
+    """The exact number ``value`` is, or ValueError saying why it is not one.
+
+    Only a finite Decimal, an int or a plain-decimal string (``-12``, ``214.96``,
+    ``1.5E+2``) is a number; never a float, a bool, or negative zero.
+    """
+    if type(value) is Decimal:  # what the data-file reader gives
+        result = value
+    elif isinstance(value, bool):
         raise ValueError("must be a number, not true/false")
-    if isinstance(value, float):
+    elif isinstance(value, float):
         raise ValueError(f"must be given exactly (as text or Decimal), not as the float {value!r}")
-    if isinstance(value, Decimal):
-        number = value
+    elif isinstance(value, Decimal):
+        result = value
     elif isinstance(value, int):
-        number = Decimal(value)
+        result = Decimal(value)
     elif isinstance(value, str):
-        text = value.strip().replace(",", "")
+        if len(value) > MAX_NUMBER_CHARS:
+            raise ValueError(f"must be a number of at most {MAX_NUMBER_CHARS} characters")
         try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"must be a number, got {value!r}") from None
+            written = number(value)
+        except ValueError as exc:
+            raise ValueError(f"must be a number within range: {exc}") from None
+        if written is None:
+            raise ValueError(
+                "must be a number written as a plain decimal such as 1234.56 (no leading "
+                f"zero, digit grouping, hex, octal or time forms), got {_shown(value)}"
+            )
+        result = Decimal(written)
     else:
         raise ValueError(f"must be a number, got {type(value).__name__}")
-    if not number.is_finite():
-        raise ValueError(f"must be a finite number, got {value!r}")
-    return number
+    if not result.is_finite():
+        raise ValueError(f"must be a finite number, got {_shown(value)}")
+    if result.is_zero() and result.is_signed():
+        raise ValueError("must not be negative zero (-0): write 0")
+    return result
+
+
+def _plain(value: Decimal, places: int) -> Decimal:
+    """``value`` (known to be exact to ``places`` decimals) with at most that many and no
+    positive exponent: ``1.5E+2`` is kept as 150 and ``1.50000000`` as 1.500000."""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int):  # not reached: the value is finite
+        return value
+    if exponent > 0:
+        return value.quantize(Decimal(1))
+    if exponent < -places:
+        return value.quantize(Decimal(1).scaleb(-places))
+    return value
 
 
 def _amount(value: Any, info: ValidationInfo) -> Decimal:
     number = _to_decimal(value)
-    if number < 0:
-        raise ValueError(f"must not be negative, got {number}")
+    if number.is_signed():
+        raise ValueError(f"must not be negative, got {_shown_number(number)}")
     unit = (info.context or {}).get("amount_unit", "万元")
-    if unit == "元":
-        if number != number.quantize(Decimal("0.01")):
-            raise ValueError(f"is finer than one fen: {number} 元")
-        return number / YUAN_PER_WAN
-    if number != number.quantize(FEN_IN_WAN):
-        raise ValueError(f"is finer than one fen: {number} 万元")
-    return number
+    in_yuan = unit == "元"
+    unit = "元" if in_yuan else "万元"
+    # Magnitude before arithmetic: quantizing 1E+999999999 would raise.
+    limit = AMOUNT_LIMIT_WAN * YUAN_PER_WAN if in_yuan else AMOUNT_LIMIT_WAN
+    if number >= limit:
+        raise ValueError(f"is too large: an amount must be less than {limit:,} {unit}")
+    fen = Decimal("0.01") if in_yuan else FEN_IN_WAN
+    if number != number.quantize(fen):
+        raise ValueError(f"is finer than one fen: {_shown_number(number)} {unit}")
+    number = _plain(number, 2 if in_yuan else 6)
+    return number / YUAN_PER_WAN if in_yuan else number
+
+
+def _shown_number(number: Decimal) -> str:
+    return _clip(str(number), 40)
+
+
+def _whole(value: Any) -> int:
+    """A whole number: an int, or a Decimal or plain-decimal string with a whole value."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number, not true/false")
+    number = _to_decimal(value)
+    if number.copy_abs() >= _WHOLE_LIMIT:  # exact; int() of 1E+999999999 would not finish
+        raise ValueError(f"is too large: {_shown_number(number)}")
+    if number != number.to_integral_value():
+        raise ValueError(f"must be a whole number, got {_shown_number(number)}")
+    return int(number)
+
+
+_WHOLE_LIMIT = Decimal(10) ** 18
 
 
 def _count(value: Any) -> int:
-    number = _to_decimal(value)
-    if number != number.to_integral_value():
-        raise ValueError(f"must be a whole number, got {number}")
-    if number < 0:
-        raise ValueError(f"must not be negative, got {number}")
-    return int(number)
+    count = _whole(value)
+    if count < 0:
+        raise ValueError(f"must not be negative, got {count}")
+    if count >= COUNT_LIMIT:
+        raise ValueError(f"is too large: a count must be less than {COUNT_LIMIT:,}")
+    return count
 
 
 def _score(value: Any) -> Decimal:
     number = _to_decimal(value)
-    if not 0 <= number <= 100:
-        raise ValueError(f"must be between 0 and 100, got {number}")
-    return number
+    if number.is_signed() or number > 100:
+        raise ValueError(f"must be between 0 and 100, got {_shown_number(number)}")
+    if number != number.quantize(FEN_IN_WAN):
+        raise ValueError(f"is finer than 0.000001: {_shown_number(number)}")
+    return _plain(number, 6)
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"must be true or false, got {_shown(value)}")
 
 
 def _text(value: Any) -> Any:
@@ -112,11 +209,18 @@ def _text(value: Any) -> Any:
     return {"zh": value} if isinstance(value, str) else value
 
 
-#: An amount in 万元, non-negative, at most fen precision.
+#: An amount in 万元, non-negative, below the limit, at most fen precision.
 Amount = Annotated[Decimal, BeforeValidator(_amount)]
-#: A whole non-negative number of things (groups, vehicles, projects...).
+#: A whole non-negative number of things (groups, vehicles, projects...), or an index.
 Count = Annotated[int, BeforeValidator(_count)]
+#: A whole number such as a year or a month (its range is the field's).
+Whole = Annotated[int, BeforeValidator(_whole)]
 Score = Annotated[Decimal, BeforeValidator(_score)]
+#: true or false, nothing else ("yes", 1 and "on" are refused).
+Flag = Annotated[bool, BeforeValidator(_flag)]
+#: Text without control, bidi or zero-width characters (checked in pydantic's Rust;
+#: :func:`_message` names the character).
+Str = Annotated[str, StringConstraints(pattern=SAFE_TEXT_PATTERN)]
 
 
 class _Model(BaseModel):
@@ -129,8 +233,8 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 class Text(_Model):
     """Free text in both languages; ``en`` may be missing (the report then marks it)."""
 
-    zh: str = Field(min_length=1)
-    en: str | None = None
+    zh: Str = Field(min_length=1)
+    en: Str | None = None
 
     @property
     def neutral(self) -> bool:
@@ -141,24 +245,35 @@ class Text(_Model):
 BiText = Annotated[Text, BeforeValidator(_text)]
 
 
+def _key_or_text(value: Any) -> str:
+    return "str" if isinstance(value, str) else "Text"
+
+
+#: A key (a cause, an economic code) or free text: a string is checked as a string
+#: only, so that its error is not doubled by the Text branch's.
+KeyOrText = Annotated[
+    Annotated[Str, Tag("str")] | Annotated[Text, Tag("Text")], Discriminator(_key_or_text)
+]
+
+
 # -- unit identity ------------------------------------------------------------
 
 
 class Establishment(_Model):
     """When and why the unit was established."""
 
-    year: int = Field(ge=1949, le=2100)
+    year: Whole = Field(ge=1949, le=2100)
     #: A cause key known to the phrasebanks (e.g. ``institutional_reform``) or free text.
-    cause: str | Text | None = None
+    cause: KeyOrText | None = None
 
 
 class Unit(_Model):
     """Who reports: the unit's names and facts that reasons may cite."""
 
     name: BiText
-    year: int = Field(ge=1949, le=2100, description="The report year (决算年度).")
+    year: Whole = Field(ge=1949, le=2100, description="The report year (决算年度).")
     established: Establishment | None = None
-    supplementary_budget_month: int | None = Field(
+    supplementary_budget_month: Whole | None = Field(
         default=None,
         ge=1,
         le=12,
@@ -251,7 +366,9 @@ class FiscalTotals(_Model):
 class Item(_Model):
     """A 款 or 项 line under a functional class, with its budget and what it pays for."""
 
-    code: str = Field(pattern=r"^\d{5}(\d{2})?$", description="5-digit 款 or 7-digit 项 code.")
+    code: str = Field(
+        pattern=r"^[0-9]{5}([0-9]{2})?$", description="5-digit 款 or 7-digit 项 code."
+    )
     name: BiText | None = Field(default=None, description="Defaults to the catalog name.")
     section_name: BiText | None = Field(
         default=None, description="The 款 name, when the catalog does not have the 款."
@@ -265,7 +382,7 @@ class Item(_Model):
 class FunctionalClass(_Model):
     """A 类 of the functional classification with its 款/项 items."""
 
-    code: str = Field(pattern=r"^\d{3}$")
+    code: str = Field(pattern=r"^[0-9]{3}$")
     amount: Amount
     items: tuple[Item, ...] = ()
 
@@ -274,7 +391,7 @@ class EconomicLine(_Model):
     """What personnel or public expenses mainly cover: catalog codes or free text."""
 
     amount: Amount
-    covers: tuple[str | Text, ...] = Field(
+    covers: tuple[KeyOrText, ...] = Field(
         default=(), description="Economic-classification codes (e.g. 30101) or text."
     )
 
@@ -371,9 +488,9 @@ class PerformanceTable(_Model):
     department: BiText | None = None
     leader: BiText | None = None
     contact: BiText | None = None
-    phone: str | None = None
-    start: str | None = None
-    planned_end: str | None = None
+    phone: Str | None = None
+    start: Str | None = None
+    planned_end: Str | None = None
     fiscal_budget: Amount | None = None
     fiscal_received: Amount | None = None
     spending_budget: Amount | None = None
@@ -421,14 +538,29 @@ class Performance(_Model):
     commissioned_projects: tuple[BiText, ...] = ()
     commissioned_by: BiText | None = None
     assessment: BiText | None = Field(default=None, description="从评价情况来看….")
-    fiscal_pilot: bool = Field(default=False, description="财政开展的整体绩效评价试点.")
+    fiscal_pilot: Flag = Field(default=False, description="财政开展的整体绩效评价试点.")
     self_evaluations: tuple[SelfEvaluation, ...] = ()
-    fiscal_evaluations: tuple[int, ...] = Field(
+    fiscal_evaluations: tuple[Count, ...] = Field(
         default=(), description="Indexes into self_evaluations evaluated by the finance bureau."
     )
-    departmental_results: tuple[int, ...] = Field(
+    departmental_results: tuple[Count, ...] = Field(
         default=(), description="Indexes into self_evaluations evaluated by the department."
     )
+
+    @field_validator("fiscal_evaluations", "departmental_results")
+    @classmethod
+    def _indexes_name_projects(
+        cls, value: tuple[int, ...], info: ValidationInfo
+    ) -> tuple[int, ...]:
+        # An index past the list would silently drop a project from the report.
+        projects = info.data.get("self_evaluations")
+        if projects is not None:
+            for index in value:
+                if index >= len(projects):
+                    raise ValueError(
+                        f"index {index} names no project: self_evaluations has {len(projects)}"
+                    )
+        return value
 
 
 class OperatingCosts(_Model):
@@ -546,11 +678,11 @@ class Figures(_Model):
 
     model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra={"title": "Figures"})
 
-    profile: str | None = Field(
+    profile: Str | None = Field(
         default=None, min_length=1, description="Phrasebank profile to render with."
     )
     amount_unit: AmountUnit = Field(default="万元", description="Unit of every amount in the file.")
-    style: dict[str, str] = Field(default_factory=dict, description="Style options (see README).")
+    style: dict[Str, Str] = Field(default_factory=dict, description="Style options (see README).")
     unit: Unit
     income: Income
     expenditure: Expenditure
@@ -570,10 +702,10 @@ class Figures(_Model):
     prior_year: PriorYear | None = Field(
         default=None, description="Omitted when there are no prior-year figures (a new unit)."
     )
-    reasons: dict[str, BiText] = Field(
+    reasons: dict[Str, BiText] = Field(
         default_factory=dict, description="User-given reasons by sentence key."
     )
-    glossary_notes: dict[str, BiText] = Field(
+    glossary_notes: dict[Str, BiText] = Field(
         default_factory=dict,
         description="What a glossary term mainly covers for this unit (e.g. operations: …).",
     )
@@ -586,7 +718,7 @@ class Figures(_Model):
         for name, setting in value.items():
             found = problem(str(name), str(setting))
             if found is not None:
-                raise ValueError(f"{name}: {found}")
+                raise ValueError(f"{_clip(name, 60)}: {_clip(found, 200)}")
         return {str(k): str(v) for k, v in value.items()}
 
     @model_validator(mode="before")
@@ -600,38 +732,8 @@ class Figures(_Model):
 # -- loading ------------------------------------------------------------------
 
 
-if TYPE_CHECKING:
-    _SafeLoader = yaml.SafeLoader
-else:
-    # LibYAML's parser when PyYAML has it (its wheels do): ten times faster than the
-    # pure-Python one on a figures file, with the same safe constructors and resolver.
-    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _DecimalLoader(_SafeLoader):
-    """SafeLoader that reads every YAML float as the Decimal of its own text."""
-
-
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    text = loader.construct_scalar(node)
-    try:
-        number = Decimal(str(text).replace("_", ""))
-    except InvalidOperation:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"not a number: {text!r}", node.start_mark
-        ) from None
-    if not number.is_finite():
-        raise yaml.constructor.ConstructorError(
-            None, None, f"not a finite number: {text!r}", node.start_mark
-        )
-    return number
-
-
-_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
-
-
-def parse_text(text: str, *, source: str = "<text>", suffix: str = ".yaml") -> Any:
-    """Parse YAML or JSON text with every number exact.
+def parse_text(text: str | bytes, *, source: str = "<text>", suffix: str = ".yaml") -> Any:
+    """Parse YAML or JSON text with every number exact (see :mod:`narrator.datafile`).
 
     >>> parse_text("total: 76.30")
     {'total': Decimal('76.30')}
@@ -639,48 +741,24 @@ def parse_text(text: str, *, source: str = "<text>", suffix: str = ".yaml") -> A
     {'total': Decimal('214.96')}
     """
     try:
-        if suffix.lower() == ".json":
-            return json.loads(text, parse_float=Decimal)
-        return yaml.load(text, Loader=_DecimalLoader)
-    except json.JSONDecodeError as exc:
-        raise FiguresError(source, [("", f"not valid JSON: {exc}")]) from exc
-    except yaml.YAMLError as exc:
-        raise FiguresError(source, [("", _yaml_problem(exc, text))]) from exc
-
-
-def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
-    """Where and what the YAML problem is, quoting the line, whichever parser found it.
-
-    >>> _yaml_problem(yaml.YAMLError("bad"), "")
-    'not valid YAML: bad'
-    """
-    parts = [getattr(exc, name, None) for name in ("context", "problem")]
-    what = "; ".join(str(part) for part in parts if part) or str(exc)
-    mark = getattr(exc, "problem_mark", None)
-    if mark is None:
-        return f"not valid YAML: {what}"
-    # The parser may stop past the end (an unclosed bracket): quote the last line with text.
-    lines = text.splitlines() or [""]
-    index = min(mark.line, len(lines) - 1)
-    while index > 0 and not lines[index].strip():
-        index -= 1
-    near = lines[index].strip()
-    return (
-        f"not valid YAML at line {mark.line + 1}, column {mark.column + 1}: {what} (near {near!r})"
-    )
+        return parse_data(text, source=source, suffix=suffix)
+    except DataFileError as exc:
+        raise _read_error(exc) from exc
 
 
 def read_file(path: str | Path) -> Any:
     """Read a figures file (YAML or JSON) into plain data with exact numbers."""
-    path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FiguresError(str(path), [("", f"cannot be read: {exc}")]) from exc
-    if not text.strip():
+        data = read_data(path)
+    except DataFileError as exc:
+        raise _read_error(exc) from exc
+    if data is None:
         raise FiguresError(str(path), [("", "the file is empty")])
-    suffix = ".json" if path.suffix.lower() == ".json" else ".yaml"
-    return parse_text(text, source=str(path), suffix=suffix)
+    return data
+
+
+def _read_error(exc: DataFileError) -> FiguresError:
+    return FiguresError(exc.source, [(exc.path or "", exc.message)])
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -690,8 +768,10 @@ def _path(loc: tuple[int | str, ...]) -> str:
             parts.append(f"[{part}]")
         elif part.startswith("function-") or part in {"str", "Text", "is-instance[Text]"}:
             continue
-        else:
-            parts.append(("." if parts else "") + part)
+        elif part == "[key]":
+            parts.append(" (the key)")
+        else:  # a key the file gave: short, and shown without hiding anything
+            parts.append(("." if parts else "") + visible(_clip(part, 60)))
     return "".join(parts)
 
 
@@ -701,6 +781,10 @@ def _message(error: Any) -> str:
         return "unknown field"
     if kind == "missing":
         return "is required but missing"
+    if kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == SAFE_TEXT_PATTERN:
+        return f"contains {unsafe_character(error['input'])}: remove it"
+    if kind == "string_unicode":
+        return "contains a lone surrogate (not Unicode text)"
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -223,18 +224,42 @@ class Report:
         )
 
     def with_figure(self, path: str, value: Any) -> Report:
-        """A new report with the figure at dotted ``path`` replaced (amounts in 万元)."""
+        """A new report with the figure at ``path`` replaced (amounts in 万元).
+
+        ``path`` is dotted, with list items as the checker names them or as numbers:
+        ``general_budget.classes[0].amount`` or ``general_budget.classes.0.amount``.
+        """
+        steps = _figure_path(path)
+        if steps[0] == "amount_unit" and value != "万元":
+            # The report's amounts are already in 万元; another unit would rescale them all.
+            raise _path_error(
+                steps, "cannot be changed: amounts are already in 万元; give them in 万元"
+            )
         data = self.figures.model_dump(mode="json", exclude_none=True)
         data["amount_unit"] = "万元"  # dumped amounts are already in 万元
         node: Any = data
-        parts = path.split(".")
-        for part in parts[:-1]:
-            node = node[int(part)] if isinstance(node, list) else node.setdefault(part, {})
-        last = parts[-1]
-        if isinstance(node, list):
-            node[int(last)] = value
-        else:
-            node[last] = value
+        for depth, step in enumerate(steps):
+            last = depth == len(steps) - 1
+            index = _index(step)
+            if isinstance(node, dict) and isinstance(step, str):
+                # A missing optional part is created; the model then names what it lacks.
+                if last:
+                    node[step] = value
+                else:
+                    node = node.setdefault(step, {})
+            elif isinstance(node, list) and index is not None:
+                if index >= len(node):
+                    raise _path_error(steps[: depth + 1], f"no such item: the list has {len(node)}")
+                if last:
+                    node[index] = value
+                else:
+                    node = node[index]
+            else:
+                kind = "a single figure"
+                if isinstance(node, dict | list):
+                    kind = "a list" if isinstance(node, list) else "a mapping"
+                parent = _shown(steps[:depth]) or "the figures"
+                raise _path_error(steps[: depth + 1], f"no such figure: {parent} is {kind}")
         return self._replace(data)
 
     def with_reason(self, sentence: str, zh: str, en: str | None = None) -> Report:
@@ -243,3 +268,43 @@ class Report:
         data["amount_unit"] = "万元"
         data.setdefault("reasons", {})[sentence] = {"zh": zh, **({"en": en} if en else {})}
         return self._replace(data)
+
+
+# Indexes of at most 9 digits: int() of a 5,000-digit one would raise.
+_STEP = re.compile(r"([^.\[\]]+)((?:\[[0-9]{1,9}\])*)")
+
+
+def _figure_path(path: str) -> list[str | int]:
+    """``a.b[0].c`` or ``a.b.0.c`` as steps: keys (a bare number is a key or an index, as
+    the figures have it there), and bracketed list indexes as ints.
+
+    >>> _figure_path("general_budget.classes[0].items.1.amount")
+    ['general_budget', 'classes', 0, 'items', '1', 'amount']
+    """
+    steps: list[str | int] = []
+    for part in path.split("."):
+        found = _STEP.fullmatch(part)
+        if found is None:
+            raise FiguresError("with_figure", [(path[:120], "is not a path such as a.b[0].c")])
+        steps.append(found.group(1))
+        steps.extend(int(index) for index in re.findall(r"[0-9]+", found.group(2)))
+    return steps
+
+
+def _index(step: str | int) -> int | None:
+    if isinstance(step, int):
+        return step
+    return int(step) if step.isascii() and step.isdigit() and len(step) <= 9 else None
+
+
+def _shown(steps: Sequence[str | int]) -> str:
+    """The path as the checker names it: ``classes[0].amount``."""
+    shown = ""
+    for step in steps:
+        index = _index(step)
+        shown += f"[{index}]" if index is not None else (f".{step}" if shown else str(step))
+    return shown
+
+
+def _path_error(steps: Sequence[str | int], message: str) -> FiguresError:
+    return FiguresError("with_figure", [(_shown(steps), message)])

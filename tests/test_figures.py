@@ -119,7 +119,7 @@ def test_every_problem_is_reported_at_once(lakeside_data):
         ("unit: {name: x}\nincome: [\n\n", "(near 'income: [')"),
         ("a: 1\n b: 2\n", "not valid YAML at line 2, column 3: mapping values are not allowed"),
         ("- just\n- a list\n", "must be a mapping"),
-        ("total: .inf\n", "not a number: '.inf'"),
+        ("income: {total: .inf}\n", "income.total: must be a number"),
     ],
 )
 def test_unreadable_files_give_one_clear_error(tmp_path: Path, text, message):
