@@ -12,6 +12,9 @@ table shape), in the order of :func:`narrator.document.pair`. Headings stay real
 headings in both languages and tables stay full-width, which a side-by-side
 layout (a two-column table per block) would not allow.
 
+Control characters, which XML (and so python-docx) cannot hold, are removed and
+line-like ones become line breaks (:func:`~narrator.formats._common.clean`).
+
 The output is deterministic: the same documents give the same bytes.
 """
 
@@ -25,7 +28,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from narrator.document import Block, Document, Heading, Paragraph, Table, pair
-from narrator.formats._common import WORD_LANGS, lines, numeric_columns
+from narrator.formats._common import WORD_LANGS, clean, lines, numeric_columns, one_line
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
@@ -130,21 +133,22 @@ def _add_table(word: WordDocument, table: Table, lang: str) -> None:
     caption = word.add_paragraph(style="Caption" if _has_style(word, "Caption") else None)
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
     caption.paragraph_format.keep_with_next = True
-    run = caption.add_run(table.title)
+    run = caption.add_run(one_line(table.title))
     run.bold = True
     run.font.size = Pt(12)
     _paragraph_lang(caption, lang)
     if table.unit_note:
-        unit = word.add_paragraph(table.unit_note)
+        unit = word.add_paragraph(one_line(table.unit_note))
         unit.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         unit.paragraph_format.keep_with_next = True
         _paragraph_lang(unit, lang)
     width = max([len(table.header), *(len(row) for row in table.rows)], default=1)
     numeric = numeric_columns(table)
     rows: list[tuple[str, ...]] = []
+    # python-docx refuses control characters (XML cannot hold them): clean every cell.
     if table.header:
-        rows.append(tuple(table.header))
-    rows.extend(tuple(row) for row in table.rows)
+        rows.append(tuple(clean(text) for text in table.header))
+    rows.extend(tuple(clean(text) for text in row) for row in table.rows)
     grid = word.add_table(rows=len(rows), cols=width)
     grid.style = word.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -172,7 +176,7 @@ def _add_table(word: WordDocument, table: Table, lang: str) -> None:
         _row_flag(grid.rows[0], "w:tblHeader")
     _set_widths(grid, table.header, table.rows)
     if table.note:
-        for line in lines(table.note):
+        for line in lines(clean(table.note)):
             note = word.add_paragraph(line)
             note.paragraph_format.space_before = Pt(3)
             for run in note.runs:
@@ -219,10 +223,10 @@ def _add_block(word: WordDocument, block: Block, lang: str) -> None:
 
     if isinstance(block, Heading):
         level = min(max(block.level, 0), 4)
-        heading = word.add_heading(f"{block.number}{block.text}", level=level)
+        heading = word.add_heading(one_line(f"{block.number}{block.text}"), level=level)
         _paragraph_lang(heading, lang)
     elif isinstance(block, Paragraph):
-        for line in lines(block.text):
+        for line in lines(clean(block.text)):
             paragraph = word.add_paragraph(line)
             if lang == "zh":
                 paragraph.paragraph_format.first_line_indent = Pt(22)
@@ -256,7 +260,7 @@ def write(documents: Sequence[Document]) -> bytes:
         section.left_margin = section.right_margin = Cm(MARGIN_CM)
         section.top_margin = section.bottom_margin = Cm(MARGIN_CM)
     properties = word.core_properties
-    properties.title = " / ".join(doc.title for doc in documents if doc.title)
+    properties.title = one_line(" / ".join(doc.title for doc in documents if doc.title))
     properties.language = ", ".join(WORD_LANGS.get(doc.lang, doc.lang) for doc in documents)
     properties.author = "narrator"
     properties.last_modified_by = "narrator"
