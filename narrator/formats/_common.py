@@ -58,6 +58,11 @@ def one_line(text: str) -> str:
     return " ".join(lines(clean(text)))
 
 
+def is_amount(text: str) -> bool:
+    """Whether a table cell is a number (an amount, a rate): it is never broken."""
+    return bool(_AMOUNT.match(text))
+
+
 def lang_tag(lang: str) -> str:
     return LANG_TAGS.get(lang, lang)
 
