@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from narrator import load
-from narrator.batch import Options, render_one, write_atomically
+from narrator.batch import Job, Options, render_one, write_atomically
 from narrator.cli import main
 from tests.conftest import LAKESIDE, SEED
 
@@ -37,13 +37,15 @@ def test_one_bad_input_never_stops_the_others(office, tmp_path, capsys):
     assert main(["render", str(office), "-o", str(out), "--lang", "both"]) == 1
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert (summary["inputs"], summary["ok"], summary["failed"]) == (31, 30, 1)
+    assert summary["interrupted"] is False
     broken = [r for r in summary["results"] if r["status"] != "ok"]
     assert [Path(r["input"]).name for r in broken] == ["unit-broken.yaml"]
     assert broken[0]["status"] == "invalid" and "income" in broken[0]["message"]
-    outputs = sorted(p.name for p in out.iterdir() if p.name != "summary.json")
-    assert len(outputs) == 60  # one per input and language
-    assert "unit-00.zh.txt" in outputs and "unit-00.en.txt" in outputs
-    assert (out / "unit-00.zh.txt").read_text(encoding="utf-8") == load(SEED).render("zh")
+    outputs = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.txt"))
+    assert len(outputs) == 60  # one per input and language, where the input lies
+    assert "district-0/unit-00.zh.txt" in outputs and "district-0/unit-00.en.txt" in outputs
+    first = out / "district-0" / "unit-00.zh.txt"
+    assert first.read_text(encoding="utf-8") == load(SEED).render("zh")
     err = capsys.readouterr().err
     assert "30 of 31 inputs rendered, 60 files written" in err
     assert "[#" not in err  # no progress bar when stderr is not a terminal
@@ -61,8 +63,10 @@ def test_parallel_rendering_gives_the_same_files(office, tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
     assert main(["render", str(office), "-o", str(one), "-j", "1"]) == 1
     assert main(["render", str(office), "-o", str(two), "-j", "2"]) == 1
-    for path in one.glob("*.txt"):
-        assert (two / path.name).read_bytes() == path.read_bytes()
+    written = sorted(one.rglob("*.txt"))
+    assert len(written) == 30
+    for path in written:
+        assert (two / path.relative_to(one)).read_bytes() == path.read_bytes()
 
 
 def test_strict_refuses_units_with_errors_and_writes_nothing_for_them(tmp_path):
@@ -99,7 +103,7 @@ def test_an_unexpected_failure_is_an_outcome_not_a_crash(tmp_path, monkeypatch):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr("narrator.batch.write_atomically", boom)
-    outcome = render_one(LAKESIDE, tmp_path, Options())
+    outcome = render_one(Job(LAKESIDE, (("zh", tmp_path / "x.zh.txt"),)), Options())
     assert (outcome.status, outcome.message) == ("failed", "RuntimeError: disk on fire")
 
 
