@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 from narrator.decisions import StyleOptionError
 from narrator.errors import InputError, UsageError
 from narrator.figures import json_schema
-from narrator.formats import FORMATS
+from narrator.formats import FORMATS, format_for_path
 from narrator.inputs import require_regular_file
 from narrator.messages import brief, terminal_safe
 
@@ -48,13 +48,29 @@ def _parser() -> argparse.ArgumentParser:
     render = sub.add_parser(
         "render",
         help="render reports from figures files",
-        description="Render one figures file to standard output, or files and folders "
-        "to a folder with -o (one output per input and language, summary.json beside them).",
+        description="Render one figures file to standard output or to the file -o names "
+        "(report.docx: the format follows the extension), or files and folders to the "
+        "folder -o names (one output per input and language, summary.json beside them).",
     )
     render.add_argument("paths", nargs="+", metavar="PATH", help="figures files or folders")
-    render.add_argument("--lang", choices=("zh", "en", "both"), default="zh")
-    render.add_argument("--format", default="text", choices=tuple(FORMATS))
-    render.add_argument("-o", "--output", metavar="OUTDIR", help="write outputs to this folder")
+    render.add_argument(
+        "--lang",
+        type=_langs,
+        default=("zh",),
+        metavar="zh|en|both|zh,en",
+        help="zh, en, both (one bilingual document), or zh,en (one file per language)",
+    )
+    render.add_argument(
+        "--format",
+        choices=tuple(FORMATS),
+        help="output format (default: -o FILE's extension, else text)",
+    )
+    render.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE|OUTDIR",
+        help="one input: a file with a known extension (.txt .md .html .docx); otherwise a folder",
+    )
     render.add_argument(
         "-j",
         "--jobs",
@@ -260,23 +276,64 @@ def _style(pairs: Sequence[str]) -> dict[str, str]:
     return style
 
 
+def _langs(value: str) -> tuple[str, ...]:
+    """``--lang``: zh, en, both (one bilingual document), or zh,en (one file each)."""
+    parts = tuple(part.strip() for part in value.split(","))
+    if value in ("zh", "en", "both") or (sorted(parts) == ["en", "zh"]):
+        return parts
+    raise argparse.ArgumentTypeError(
+        f"{value!r}: choose zh, en, both (one bilingual document) or zh,en (one file each)"
+    )
+
+
 def _say(message: str, *, start: str = "") -> None:
     """A message for people on stderr: bounded, and with no terminal escapes in it."""
     print(f"{start}narrator: {terminal_safe(brief(message))}", file=sys.stderr)
 
 
+def _output_file(args: argparse.Namespace) -> Path | None:
+    """The file ``-o`` names, or None when it names a folder (or is absent).
+
+    With one input file, ``-o`` with a known extension (.txt, .md, .html, .docx) is that
+    file, unless it is an existing folder or ends in a slash; otherwise it is a folder.
+    """
+    if args.output is None:
+        return None
+    out = Path(args.output)
+    try:
+        format_for_path(out)
+    except ValueError:
+        return None  # no known extension: a folder
+    if out.is_dir() or args.output.endswith(("/", os.sep)):
+        return None
+    if len(args.paths) == 1 and not Path(args.paths[0]).is_dir():
+        return out
+    many = "a folder" if len(args.paths) == 1 else f"{len(args.paths)} inputs"
+    raise UsageError(
+        f"-o {args.output} names a file, but {many} give one output per input: give -o FOLDER"
+    )
+
+
 def _render(args: argparse.Namespace) -> int:
-    if args.output is not None:
+    target = _output_file(args)
+    if args.output is not None and target is None:
         return _render_batch(args)
-    if args.diff:
-        raise UsageError("--diff compares with the files in -o OUTDIR: give -o OUTDIR")
+    if args.diff and target is None:
+        raise UsageError("--diff compares with the files -o writes: give -o FILE or -o FOLDER")
     if len(args.paths) != 1:
-        raise UsageError("several inputs need -o OUTDIR")
-    if FORMATS[args.format].binary:
-        raise UsageError(f"--format {args.format} writes a file: give -o OUTDIR")
+        raise UsageError("several inputs need -o FOLDER")
+    fmt = args.format or (format_for_path(target).name if target else "text")
+    if len(args.lang) > 1:
+        raise UsageError(
+            f"--lang {','.join(args.lang)} writes one file per language: give -o FOLDER "
+            "(or --lang both for one bilingual document)"
+        )
+    if target is None and FORMATS[fmt].binary:
+        extension = FORMATS[fmt].extension
+        raise UsageError(f"--format {fmt} writes a file: give -o FILE{extension} (or -o FOLDER)")
     path = args.paths[0]
     if Path(path).is_dir():
-        raise UsageError(f"{path}: is a folder: give -o OUTDIR to render the files in it")
+        raise UsageError(f"{path}: is a folder: give -o FOLDER to render the files in it")
     require_regular_file(path)
     from narrator import load
 
@@ -284,7 +341,7 @@ def _render(args: argparse.Namespace) -> int:
     from narrator.checks import format_text
 
     errors = [d for d in report.check() if d.severity == "error"]
-    lang = "en" if args.lang == "en" else "zh"
+    lang = "en" if args.lang == ("en",) else "zh"
     if errors and args.strict:
         sys.stderr.write(format_text([(path, errors)], lang=lang, bank=report.bank))
         return EXIT_ERRORS
@@ -292,9 +349,21 @@ def _render(args: argparse.Namespace) -> int:
         # Rendering anyway: say so, so no contradicted figure is published unnoticed.
         sys.stderr.write(format_text([(path, errors)], lang=lang, bank=report.bank))
         _say(f"{path}: rendered despite {len(errors)} error(s); use --strict to refuse")
-    text = report.render(lang=args.lang, format=args.format)
-    assert isinstance(text, str)  # binary formats were refused above
-    sys.stdout.write(text)
+    content = report.render(lang=args.lang[0], format=fmt)
+    if target is None:
+        assert isinstance(content, str)  # binary formats were refused above
+        sys.stdout.write(content)
+        return EXIT_OK
+    from narrator.batch import compare_output, write_atomically
+
+    if args.diff:
+        change = compare_output(target, content)
+        if change.note:
+            _say(f"{target}: {change.note}")
+        sys.stdout.write(change.diff)
+        print(f"narrator: {change.state}")
+    write_atomically(target, content)
+    _say(f"{target} written")
     return EXIT_OK
 
 
@@ -304,9 +373,8 @@ def _render_batch(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError("-j must be at least 1")
     options = Options(
-        # --lang both: one file per language
-        langs=("zh", "en") if args.lang == "both" else (args.lang,),
-        format=args.format,
+        langs=args.lang,
+        format=args.format or "text",
         profile=args.profile,
         phrasebanks=tuple(str(Path(p).resolve()) for p in args.phrasebank),
         style=tuple(sorted(_style(args.style).items())),

@@ -102,7 +102,7 @@ def test_colliding_outputs_are_refused_before_anything_is_written(tmp_path, caps
         given.append(path)
     args = [str(tmp_path / "units")] if all("units/" in n for n in layout) else map(str, given)
     out = tmp_path / "out"
-    assert main(["render", *args, "-o", str(out), "--lang", "both"]) == 2
+    assert main(["render", *args, "-o", str(out), "--lang", "zh,en"]) == 2
     err = capsys.readouterr().err
     assert "nothing was written" in err and "Traceback" not in err
     for path in given:
@@ -170,6 +170,7 @@ def test_a_fifo_in_a_folder_is_skipped_and_a_named_one_is_never_opened(tmp_path,
     fifo = str(units / "pipe.yaml")
     for argv in (
         ["render", fifo],
+        ["render", fifo, "-o", str(tmp_path / "one.txt")],
         ["explain", fifo],
         ["check", fifo],
     ):
@@ -336,10 +337,12 @@ def test_outputs_have_the_mode_the_umask_gives(tmp_path, capsys, umask):
     previous = os.umask(umask)
     try:
         out = tmp_path / "out"
-        assert main(["render", str(LAKESIDE), "-o", str(out), "--lang", "both"]) == 0
+        assert main(["render", str(LAKESIDE), "-o", str(out), "--lang", "zh,en"]) == 0
+        single = tmp_path / "single.md"
+        assert main(["render", str(LAKESIDE), "-o", str(single)]) == 0
     finally:
         os.umask(previous)
-    for path in out.iterdir():
+    for path in [*out.iterdir(), single]:
         assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path
 
 
@@ -350,7 +353,7 @@ def test_diff_over_a_corrupt_previous_file_counts_as_changed(tmp_path, capsys):
     (out / f"{stem}.zh.docx").write_bytes(b"PK\x03\x04 not a zip at all")
     (out / f"{stem}.en.docx").write_bytes(b"")
     argv = ["render", str(LAKESIDE), "-o", str(out), "--format", "docx", "--diff"]
-    assert main([*argv, "--lang", "both"]) == 0
+    assert main([*argv, "--lang", "zh,en"]) == 0
     captured = capsys.readouterr()
     assert captured.out.splitlines()[-1] == "narrator: 2 changed, 0 unchanged, 0 new"
     assert captured.err.count("could not be read") == 2 and "Traceback" not in captured.err
@@ -415,6 +418,15 @@ def test_an_interrupt_anywhere_is_one_line_and_exit_130(capsys, monkeypatch):
     monkeypatch.setattr("narrator.load", interrupted)
     assert main(["check", str(LAKESIDE)]) == 130
     assert capsys.readouterr().err == "narrator: interrupted\n"
+
+
+def test_a_file_narrator_cannot_write_is_one_line(tmp_path, capsys):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("", encoding="utf-8")
+    target = a_file / "report.md"
+    assert main(["render", str(LAKESIDE), "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
 
 
 # -- the writers ------------------------------------------------------------------------------
