@@ -994,9 +994,42 @@ def records(file: str, diagnostics: Iterable[Diagnostic], lang: str = "en") -> l
     ]
 
 
-def to_json(results: Sequence[tuple[str, Sequence[Diagnostic]]], lang: str = "en") -> str:
-    """Every file's diagnostics as one JSON list."""
-    objects = [obj for file, found in results for obj in records(file, found, lang)]
+def error_records(file: str, error: Exception) -> list[dict[str, Any]]:
+    """A file that could not be checked, in the shape of :func:`records`.
+
+    One ``input-invalid`` error per problem, with its field as the path when the error
+    names fields (:class:`~narrator.figures.FiguresError`); the message is in English.
+    """
+    problems: list[tuple[str, str]] = getattr(error, "problems", None) or [("", str(error))]
+    return [
+        {
+            "file": file,
+            "code": "input-invalid",
+            "severity": "error",
+            "path": path,
+            "paths": [path] if path else [],
+            "message": message,
+            "message_zh": message,
+            "message_en": message,
+            "values": {},
+        }
+        for path, message in problems
+    ]
+
+
+def to_json(
+    results: Sequence[tuple[str, Sequence[Diagnostic] | Exception]], lang: str = "en"
+) -> str:
+    """Every file's diagnostics as one JSON list; an error instead gives its problems."""
+    objects = [
+        obj
+        for file, found in results
+        for obj in (
+            error_records(file, found)
+            if isinstance(found, Exception)
+            else records(file, found, lang)
+        )
+    ]
     return json.dumps(objects, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -1,7 +1,9 @@
 """The command line: the only place that prints and chooses exit codes.
 
-Exit codes: 0 success; 1 the figures have errors (check, strict render);
-2 an input cannot be read or validated, or the command line is wrong.
+Exit codes: 0 success; 1 the figures have errors (check, strict render) or a batch
+input failed; 2 an input cannot be read or validated, or the command line is wrong;
+70 a bug in narrator (one line; ``NARRATOR_DEBUG=1`` shows the traceback);
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -11,14 +13,25 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from narrator.decisions import StyleOptionError
 from narrator.errors import InputError, UsageError
 from narrator.figures import json_schema
-from narrator.formats import FORMATS
+from narrator.formats import FORMATS, format_for_path
+from narrator.inputs import require_regular_file
+from narrator.messages import brief, terminal_safe
+
+if TYPE_CHECKING:
+    from narrator.batch import Outcome
+    from narrator.checks import Diagnostic
 
 EXIT_OK, EXIT_ERRORS, EXIT_INVALID = 0, 1, 2
+#: An exception narrator did not expect: a bug (sysexits' EX_SOFTWARE).
+EXIT_BUG = 70
+#: Interrupted by Ctrl-C, as a shell reports SIGINT.
+EXIT_INTERRUPTED = 130
 
 
 #: Errors that are the input's fault: reported in one message, never a traceback.
@@ -35,15 +48,36 @@ def _parser() -> argparse.ArgumentParser:
     render = sub.add_parser(
         "render",
         help="render reports from figures files",
-        description="Render one figures file to standard output, or files and folders "
-        "to a folder with -o (one output per input and language, summary.json beside them).",
+        description="Render one figures file to standard output or to the file -o names "
+        "(report.docx: the format follows the extension), or files and folders to the "
+        "folder -o names (one output per input and language, summary.json beside them).",
     )
     render.add_argument("paths", nargs="+", metavar="PATH", help="figures files or folders")
-    render.add_argument("--lang", choices=("zh", "en", "both"), default="zh")
-    render.add_argument("--format", default="text", choices=tuple(FORMATS))
-    render.add_argument("-o", "--output", metavar="OUTDIR", help="write outputs to this folder")
     render.add_argument(
-        "-j", "--jobs", type=int, default=1, metavar="N", help="render N inputs at once (with -o)"
+        "--lang",
+        type=_langs,
+        default=("zh",),
+        metavar="zh|en|both|zh,en",
+        help="zh, en, both (one bilingual document), or zh,en (one file per language)",
+    )
+    render.add_argument(
+        "--format",
+        choices=tuple(FORMATS),
+        help="output format (default: -o FILE's extension, else text)",
+    )
+    render.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE|OUTDIR",
+        help="one input: a file with a known extension (.txt .md .html .docx); otherwise a folder",
+    )
+    render.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="render N inputs at once into a folder (at most one per CPU)",
     )
     _layer_options(render)
     render.add_argument(
@@ -183,6 +217,7 @@ def _layer_options(parser: argparse.ArgumentParser) -> None:
 def _explain(args: argparse.Namespace) -> int:
     from narrator import load
 
+    require_regular_file(args.file)
     entries = load(args.file, profile=args.profile, phrasebanks=args.phrasebank).explain()
     if args.format == "json":
         sys.stdout.write(json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
@@ -243,72 +278,126 @@ def _style(pairs: Sequence[str]) -> dict[str, str]:
     return style
 
 
+def _langs(value: str) -> tuple[str, ...]:
+    """``--lang``: zh, en, both (one bilingual document), or zh,en (one file each)."""
+    parts = tuple(part.strip() for part in value.split(","))
+    if value in ("zh", "en", "both") or (sorted(parts) == ["en", "zh"]):
+        return parts
+    raise argparse.ArgumentTypeError(
+        f"{value!r}: choose zh, en, both (one bilingual document) or zh,en (one file each)"
+    )
+
+
+def _say(message: str, *, start: str = "") -> None:
+    """A message for people on stderr: bounded, and with no terminal escapes in it."""
+    print(f"{start}narrator: {terminal_safe(brief(message))}", file=sys.stderr)
+
+
+def _output_file(args: argparse.Namespace) -> Path | None:
+    """The file ``-o`` names, or None when it names a folder (or is absent).
+
+    With one input file, ``-o`` with a known extension (.txt, .md, .html, .docx) is that
+    file, unless it is an existing folder or ends in a slash; otherwise it is a folder.
+    """
+    if args.output is None:
+        return None
+    out = Path(args.output)
+    try:
+        format_for_path(out)
+    except ValueError:
+        return None  # no known extension: a folder
+    if out.is_dir() or args.output.endswith(("/", os.sep)):
+        return None
+    if len(args.paths) == 1 and not Path(args.paths[0]).is_dir():
+        return out
+    many = "a folder" if len(args.paths) == 1 else f"{len(args.paths)} inputs"
+    raise UsageError(
+        f"-o {args.output} names a file, but {many} give one output per input: give -o FOLDER"
+    )
+
+
 def _render(args: argparse.Namespace) -> int:
-    if args.output is not None:
+    target = _output_file(args)
+    if args.output is not None and target is None:
         return _render_batch(args)
-    if args.diff:
-        raise UsageError("--diff compares with the files in -o OUTDIR: give -o OUTDIR")
+    if args.diff and target is None:
+        raise UsageError("--diff compares with the files -o writes: give -o FILE or -o FOLDER")
     if len(args.paths) != 1:
-        raise UsageError("several inputs need -o OUTDIR")
-    if FORMATS[args.format].binary:
-        raise UsageError(f"--format {args.format} writes a file: give -o OUTDIR")
+        raise UsageError("several inputs need -o FOLDER")
+    fmt = args.format or (format_for_path(target).name if target else "text")
+    if len(args.lang) > 1:
+        raise UsageError(
+            f"--lang {','.join(args.lang)} writes one file per language: give -o FOLDER "
+            "(or --lang both for one bilingual document)"
+        )
+    if target is None and FORMATS[fmt].binary:
+        extension = FORMATS[fmt].extension
+        raise UsageError(f"--format {fmt} writes a file: give -o FILE{extension} (or -o FOLDER)")
+    path = args.paths[0]
+    if Path(path).is_dir():
+        raise UsageError(f"{path}: is a folder: give -o FOLDER to render the files in it")
+    require_regular_file(path)
     from narrator import load
 
-    args.file = args.paths[0]
-    report = load(
-        args.file, profile=args.profile, phrasebanks=args.phrasebank, style=_style(args.style)
-    )
+    report = load(path, profile=args.profile, phrasebanks=args.phrasebank, style=_style(args.style))
     from narrator.checks import format_text
 
     errors = [d for d in report.check() if d.severity == "error"]
-    lang = "en" if args.lang == "en" else "zh"
+    lang = "en" if args.lang == ("en",) else "zh"
     if errors and args.strict:
-        sys.stderr.write(format_text([(args.file, errors)], lang=lang, bank=report.bank))
+        sys.stderr.write(format_text([(path, errors)], lang=lang, bank=report.bank))
         return EXIT_ERRORS
     if errors:
         # Rendering anyway: say so, so no contradicted figure is published unnoticed.
-        sys.stderr.write(format_text([(args.file, errors)], lang=lang, bank=report.bank))
-        print(
-            f"narrator: {args.file}: rendered despite {len(errors)} error(s); "
-            "use --strict to refuse",
-            file=sys.stderr,
-        )
-    text = report.render(lang=args.lang, format=args.format)
-    assert isinstance(text, str)  # binary formats were refused above
-    sys.stdout.write(text)
+        sys.stderr.write(format_text([(path, errors)], lang=lang, bank=report.bank))
+        _say(f"{path}: rendered despite {len(errors)} error(s); use --strict to refuse")
+    content = report.render(lang=args.lang[0], format=fmt)
+    if target is None:
+        assert isinstance(content, str)  # binary formats were refused above
+        sys.stdout.write(content)
+        return EXIT_OK
+    from narrator.batch import compare_output, write_atomically
+
+    if args.diff:
+        change = compare_output(target, content)
+        if change.note:
+            _say(f"{target}: {change.note}")
+        sys.stdout.write(change.diff)
+        print(f"narrator: {change.state}")
+    write_atomically(target, content)
+    _say(f"{target} written")
     return EXIT_OK
 
 
 def _render_batch(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from narrator.batch import Options, Outcome, find_inputs, run
+    from narrator.batch import Options, plan, run
 
     if args.jobs < 1:
         raise UsageError("-j must be at least 1")
-    inputs = find_inputs(args.paths)
     options = Options(
-        lang=args.lang,
-        format=args.format,
+        langs=args.lang,
+        format=args.format or "text",
         profile=args.profile,
         phrasebanks=tuple(str(Path(p).resolve()) for p in args.phrasebank),
         style=tuple(sorted(_style(args.style).items())),
         strict=args.strict,
         diff=args.diff,
     )
+    outdir = Path(args.output)
+    jobs = plan(args.paths, outdir, options)
     on_terminal = sys.stderr.isatty()
+    over_bar = "\r\x1b[K" if on_terminal else ""  # a message replaces the progress bar
     states: list[str] = []
 
     def progress(done: int, total: int, outcome: Outcome) -> None:
         # Diffs and failures are printed as each input finishes: nothing piles up.
         for change in outcome.changes:
+            if change.note:
+                _say(f"{change.output}: {change.note}", start=over_bar)
             sys.stdout.write(change.diff)
             states.append(change.state)
         if not outcome.ok:
-            said = outcome.message
-            if not said.startswith(outcome.input):
-                said = f"{outcome.input}: {outcome.status}: {said}"
-            print(f"\rnarrator: {said}", file=sys.stderr)
+            _say(outcome.describe(), start=over_bar)
         if on_terminal:
             width = 30
             filled = width * done // max(total, 1)
@@ -316,52 +405,108 @@ def _render_batch(args: argparse.Namespace) -> int:
             sys.stderr.write(f"\r[{bar}] {done}/{total}")
             sys.stderr.flush()
 
-    outcomes = run(inputs, Path(args.output), options, jobs=args.jobs, progress=progress)
+    result = run(jobs, outdir, options, workers=args.jobs, progress=progress)
     if on_terminal:
         sys.stderr.write("\n")
-    failed = [o for o in outcomes if not o.ok]
-    written = sum(len(o.outputs) for o in outcomes)
     if args.diff:
         print(
             f"narrator: {states.count('changed')} changed, {states.count('unchanged')} "
             f"unchanged, {states.count('new')} new"
         )
-    print(
-        f"narrator: {len(outcomes) - len(failed)} of {len(outcomes)} inputs rendered, "
-        f"{written} files written to {args.output}; {len(failed)} failed "
-        f"(see {Path(args.output) / 'summary.json'})",
-        file=sys.stderr,
-    )
-    return EXIT_ERRORS if failed else EXIT_OK
+    _say(result.describe())
+    if result.interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_ERRORS if result.failed else EXIT_OK
 
 
 def _check(args: argparse.Namespace) -> int:
     from narrator import load
-    from narrator.checks import Diagnostic, format_text, to_json
+    from narrator.checks import format_text, to_json
 
     status = EXIT_OK
-    results: list[tuple[str, Sequence[Diagnostic]]] = []
+    found: list[tuple[str, Sequence[Diagnostic] | InputError]] = []
     for file in args.files:
         try:
-            results.append(
+            require_regular_file(file)
+            found.append(
                 (file, load(file, profile=args.profile, phrasebanks=args.phrasebank).check())
             )
         except INPUT_ERRORS as exc:  # one bad file never stops the others
-            print(f"narrator: {exc}", file=sys.stderr)
+            _say(str(exc))
+            found.append((file, exc))
             status = EXIT_INVALID
+    results = [(file, d) for file, d in found if not isinstance(d, InputError)]
     failing = ("error", "warning") if args.strict else ("error",)
-    if status == EXIT_OK and any(d.severity in failing for _, found in results for d in found):
+    if status == EXIT_OK and any(d.severity in failing for _, ds in results for d in ds):
         status = EXIT_ERRORS
     if args.format == "json":
-        sys.stdout.write(to_json(results, lang=args.lang))
+        # Every input has its entry: one that could not be checked says why.
+        sys.stdout.write(to_json(found, lang=args.lang))
+    elif sys.stdout.isatty():
+        # Colour is ours; what the figures said is shown with its escapes neutralised.
+        colour = "NO_COLOR" not in os.environ
+        safe = [(terminal_safe(file), [_terminal_safe(d) for d in ds]) for file, ds in results]
+        sys.stdout.write(format_text(safe, lang=args.lang, colour=colour))
     else:
-        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        sys.stdout.write(format_text(results, lang=args.lang, colour=colour))
+        sys.stdout.write(format_text(results, lang=args.lang))
     return status
 
 
+def _terminal_safe(diagnostic: Diagnostic) -> Diagnostic:
+    from dataclasses import replace
+
+    return replace(
+        diagnostic,
+        paths=tuple(terminal_safe(path) for path in diagnostic.paths),
+        values={key: terminal_safe(value) for key, value in diagnostic.values.items()},
+    )
+
+
+class _TerminalStream:
+    """Standard output on a terminal: control characters are shown as their escapes.
+
+    Reports and messages quote free text from many hands; an escape sequence in it must
+    not recolour, retitle or rewrite the user's terminal.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(terminal_safe(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _protect_stdout(enabled: bool) -> TextIO:
+    """On a terminal, route stdout through :class:`_TerminalStream`; return the original."""
+    original = sys.stdout
+    if enabled and original.isatty():
+        sys.stdout = cast(TextIO, _TerminalStream(original))
+    return original
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe (``| head``): send what is left to /dev/null, silently."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _os_problem(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; whatever happens, end in a message and an exit code."""
     args = _parser().parse_args(argv)
+    # check colours its own headings and neutralises the rest itself.
+    stdout = _protect_stdout(args.command != "check")
     try:
         if args.command == "schema":
             sys.stdout.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
@@ -378,8 +523,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _phrasebank(args)
         return _render(args)
     except INPUT_ERRORS as exc:
-        print(f"narrator: {exc}", file=sys.stderr)
+        _say(str(exc))
         return EXIT_INVALID
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_ERRORS
+    except OSError as exc:  # a file narrator was told to write, a full disk
+        _say(_os_problem(exc))
+        return EXIT_INVALID
+    except Exception as exc:
+        if os.environ.get("NARRATOR_DEBUG") == "1":
+            raise
+        _say(
+            f"internal error, a bug in narrator: {type(exc).__name__}: {exc} "
+            "(please report it; NARRATOR_DEBUG=1 shows the traceback)"
+        )
+        return EXIT_BUG
+    finally:
+        sys.stdout = stdout
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -465,3 +465,26 @@ def test_libreoffice_renders_the_chinese_of_the_docx(seed_report, tmp_path):
         )
         image = Path(tmp_path / "page1.png")
         assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_docx_amounts_never_wrap_and_columns_fit_the_page():
+    """Shanghai's 收入支出决算总表 once broke "18530.00" over two lines."""
+    from docx.oxml.ns import qn
+
+    from narrator.formats._common import is_amount
+    from narrator.formats.docx import CELL_MARGINS_CM, MARGIN_CM, PAGE_CM, text_points
+
+    shanghai = load(SEED.parent / "shanghai-harbour-2024.yaml")
+    for lang in ("zh", "en"):
+        word = open_docx(shanghai.render(lang, "docx"))
+        for table in word.tables:
+            widths = [column.width.cm for column in table.columns]
+            assert sum(widths) == pytest.approx(PAGE_CM[0] - 2 * MARGIN_CM, abs=0.05)
+            for row in table.rows[1:]:
+                for c, cell in enumerate(row.cells):
+                    if not is_amount(cell.text):
+                        continue
+                    assert cell._tc.tcPr.find(qn("w:noWrap")) is not None, cell.text
+                    # Times New Roman digits are half an em: the amount fits on one line.
+                    needed = text_points(cell.text) * 2.54 / 72 + CELL_MARGINS_CM
+                    assert widths[c] >= needed, (cell.text, widths[c])

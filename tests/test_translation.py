@@ -292,14 +292,14 @@ def test_render_diff_shows_exactly_the_changed_phrase(tmp_path, capsys):
     for source in (SEED, LAKESIDE):
         shutil.copy(source, units / source.name)
     out = tmp_path / "out"
-    assert main(["render", str(units), "-o", str(out), "--lang", "both", "--diff"]) == 0
+    assert main(["render", str(units), "-o", str(out), "--lang", "zh,en", "--diff"]) == 0
     assert capsys.readouterr().out == "narrator: 0 changed, 0 unchanged, 4 new\n"
     overlay = tmp_path / "overlay"
     (overlay / "en").mkdir(parents=True)
     (overlay / "en" / "text.yaml").write_text(
         "public_tables:\n  body: See the tables below.\n", encoding="utf-8"
     )
-    argv = ["render", str(units), "-o", str(out), "--lang", "both", "--diff"]
+    argv = ["render", str(units), "-o", str(out), "--lang", "zh,en", "--diff"]
     assert main([*argv, "--phrasebank", str(overlay)]) == 0
     out_text = capsys.readouterr().out
     changes = [

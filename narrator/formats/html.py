@@ -1,7 +1,9 @@
 """HTML: one complete, self-contained HTML5 page with print CSS.
 
 Every text of the documents is escaped (``html.escape``); nothing the figures
-hold can become markup. Each language's content carries its ``lang`` attribute
+hold can become markup. Control characters and bidi overrides are removed first
+(:func:`~narrator.formats._common.clean`): they cannot reorder or hide what the page
+shows. Each language's content carries its ``lang`` attribute
 (``zh-Hans``, ``en``). Two documents are set side by side: a two-column grid in
 which each row is one pair of blocks from :func:`narrator.document.pair`, so a
 paragraph and its translation start at the same height.
@@ -18,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from html import escape
 
 from narrator.document import Block, Document, Heading, Paragraph, Table, pair
-from narrator.formats._common import lang_tag, lines, numeric_columns
+from narrator.formats._common import clean, lang_tag, lines, numeric_columns
 
 #: The page's style sheet: readable on screen, A4 with running headers kept in print.
 CSS = """
@@ -62,11 +64,11 @@ figcaption.note { font-size: .85rem; margin-top: .35rem; white-space: pre-line; 
 
 
 def _text(text: str) -> str:
-    return escape(text, quote=True)
+    return escape(clean(text), quote=True)
 
 
 def _cell_text(text: str) -> str:
-    return "<br>".join(_text(line) for line in lines(text))
+    return "<br>".join(_text(line) for line in lines(clean(text)))
 
 
 def table_html(table: Table) -> Iterator[str]:
@@ -107,7 +109,7 @@ def block_html(block: Block) -> str:
         key = _text(block.key)
         return f'<h{level} data-key="{key}">{number}{_text(block.text)}</h{level}>'
     if isinstance(block, Paragraph):
-        parts = lines(block.text)
+        parts = lines(clean(block.text))
         if len(parts) > 1:
             inner = "".join(f"<p>{_text(part)}</p>" for part in parts)
             return f'<div class="lines" data-key="{_text(block.key)}">{inner}</div>'

@@ -1,7 +1,10 @@
 """Markdown: ``#`` headings, paragraphs, pipe tables with their unit note.
 
 Text is escaped so that nothing in it is read as Markdown or HTML: a figure's free
-text ``<script>`` prints as the characters, not as a tag.
+text ``<script>`` prints as the characters, not as a tag, and ``# x``, ``===``, a
+``[link](javascript:…)``, ``<https://…>``, ``www.…``, ``https://…`` or an e-mail address
+on a line of its own never become a heading, a rule or a link, in any text position.
+Control characters and bidi overrides are removed (:func:`~narrator.formats._common.clean`).
 
 >>> from narrator.document import Document, Heading, Paragraph
 >>> doc = Document("zh", "T", (Heading("t", 0, "", "T"), Paragraph("p", "a*b*<i>")))
@@ -17,27 +20,52 @@ import re
 from collections.abc import Iterator, Sequence
 
 from narrator.document import Block, Document, Heading, Paragraph, Table, pair
-from narrator.formats._common import lines, numeric_columns
+from narrator.formats._common import clean, lines, numeric_columns, one_line
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that
-# can start markup inside a line (emphasis, code, links, raw HTML, tables, escapes).
-_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
-# ...and these only at the start of a line (headings, quotes, lists, rules).
-_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+# can start markup inside a line (emphasis, code, links, raw HTML, entities, tables,
+# escapes, a heading's closing #s, Jupyter's $math$).
+_INLINE = re.compile(r"([\\`*_\[\]<>|~&#$])")
+# ...and these only at the start of a line (headings, quotes, lists, rules, setext
+# underlines, definition lists and table delimiter rows).
+_LINE_START = re.compile(r"^(\s*)([#>+=:-]|\d+[.)])")
+# GFM's extended autolinks (and linkifiers) need no brackets: a scheme before text
+# ("https://", "javascript:"), "www." and an e-mail's "@". Escaping the ":", "." or "@"
+# leaves them plain text.
+# (Not \b: a Chinese character before "http" is a word character to Python, not to cmark.)
+_AUTOLINK = re.compile(
+    r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*)(:)(?=\S)|(?<![A-Za-z0-9])([Ww]{3})(\.)|(@)"
+)
 
 
 def escape(text: str) -> str:
-    r"""Text as Markdown that shows exactly that text.
+    r"""One line of text as Markdown that shows exactly that text.
 
     >>> escape("1. R&D_b | <b>")
     '1\\. R\\&D\\_b \\| \\<b\\>'
+    >>> escape("see javascript:alert(1) or www.x.org, a@b.cn, 见https://x.cn")
+    'see javascript\\:alert(1) or www\\.x.org, a\\@b.cn, 见https\\://x.cn'
     """
     return _LINE_START.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), escape_inline(text))
 
 
 def escape_inline(text: str) -> str:
     """Text inside a line (a table cell): only the inline markup characters are escaped."""
-    return _INLINE.sub(r"\\\1", text)
+    return _AUTOLINK.sub(_escape_autolink, _INLINE.sub(r"\\\1", text))
+
+
+def _escape_autolink(match: re.Match[str]) -> str:
+    scheme, colon, www, dot, at = match.groups()
+    if at:
+        return "\\@"
+    if www:
+        return www + "\\" + dot
+    return scheme + "\\" + colon
+
+
+def _lines(text: str) -> list[str]:
+    """A multi-line text's lines, each escaped as a line of its own."""
+    return [escape(line) for line in lines(clean(text))]
 
 
 def _escape_marker(marker: str) -> str:
@@ -48,7 +76,7 @@ def _escape_marker(marker: str) -> str:
 
 def _cell(text: str) -> str:
     # A cell is one line: its line breaks become <br> (GFM's way).
-    return "<br>".join(escape_inline(line) for line in lines(text)) or " "
+    return "<br>".join(escape_inline(line) for line in lines(clean(text))) or " "
 
 
 def _row(cells: Sequence[str]) -> str:
@@ -58,10 +86,10 @@ def _row(cells: Sequence[str]) -> str:
 def table_lines(table: Table) -> Iterator[str]:
     """A pipe table: title in bold, the unit note, the table, the note under it."""
     if table.title:
-        yield f"**{escape(table.title)}**"
+        yield f"**{escape(one_line(table.title))}**"
         yield ""
     if table.unit_note:
-        yield escape(table.unit_note)
+        yield "\\\n".join(_lines(table.unit_note))
         yield ""
     width = max([len(table.header), *(len(row) for row in table.rows)], default=1)
     numeric = numeric_columns(table)
@@ -73,15 +101,16 @@ def table_lines(table: Table) -> Iterator[str]:
         yield _row(tuple(row) + ("",) * (width - len(row)))
     if table.note:
         yield ""
-        yield "  \n".join(escape(line) for line in lines(table.note))
+        yield "  \n".join(_lines(table.note))
 
 
 def block_text(block: Block) -> str:
     if isinstance(block, Heading):
-        return "#" * (block.level + 1) + " " + escape_inline(f"{block.number}{block.text}".strip())
+        # A heading is one line: a line break in it would start a block of its own.
+        return "#" * (block.level + 1) + " " + escape_inline(one_line(block.number + block.text))
     if isinstance(block, Paragraph):
         # Hard line breaks keep the lines of free text (duties) apart.
-        return "\\\n".join(escape(line) for line in lines(block.text))
+        return "\\\n".join(_lines(block.text))
     return "\n".join(table_lines(block))
 
 
@@ -110,7 +139,7 @@ def side_by_side(documents: Sequence[Document], findings: Sequence[tuple[str, st
     }
     lines = ["**Checker:** " + ", ".join(f"{n} {severity}" for severity, n in counts.items()), ""]
     lines += [
-        f"- **{severity}** `{code}` {escape_inline(message)}"
+        f"- **{severity}** `{code}` {escape_inline(one_line(message))}"
         for severity, code, message in findings
         if severity != "info"
     ]

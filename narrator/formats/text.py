@@ -1,10 +1,15 @@
-"""Plain text: headings, paragraphs and tab-separated tables, one blank line apart."""
+"""Plain text: headings, paragraphs and tab-separated tables, one blank line apart.
+
+The text is the documents' text: only a lone surrogate, which UTF-8 cannot hold, is
+replaced (U+FFFD). The CLI neutralises control characters when it prints to a terminal.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
 from narrator.document import Block, Document, Heading, Paragraph, Table, pair
+from narrator.formats._common import encodable
 
 
 def block_lines(block: Block) -> Iterator[str]:
@@ -38,4 +43,4 @@ def generate(documents: Sequence[Document]) -> Iterator[str]:
 
 
 def write(documents: Sequence[Document]) -> str:
-    return "\n\n".join(generate(documents)) + "\n"
+    return encodable("\n\n".join(generate(documents)) + "\n")
