@@ -170,14 +170,24 @@ def read_data_file(
     )
 
 
-def _read_bytes(source: str, max_bytes: int) -> bytes:
-    # stat before open: opening a FIFO for reading blocks until a writer comes.
+def require_regular_file(path: str | Path) -> os.stat_result:
+    """Refuse, without opening it, a path that is not a regular file (or a link to one).
+
+    Opening a FIFO for reading blocks until a writer comes, so every reader of inputs
+    stats first; the message is the same whoever asks.
+    """
+    source = str(path)
     try:
         info = os.stat(source)
     except OSError as exc:
         raise DataFileError(source, f"cannot be read: {_os_reason(exc)}") from None
     if not stat.S_ISREG(info.st_mode):
         raise DataFileError(source, f"cannot be read: {_kind(info.st_mode)}, not a regular file")
+    return info
+
+
+def _read_bytes(source: str, max_bytes: int) -> bytes:
+    info = require_regular_file(source)
     _check_size(source, info.st_size, max_bytes)
     # O_NONBLOCK in case the path was swapped for a FIFO since the stat.
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -763,6 +773,7 @@ __all__ = [
     "parse_data_file",
     "read_data",
     "read_data_file",
+    "require_regular_file",
     "unsafe_character",
     "visible",
 ]

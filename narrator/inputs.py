@@ -8,39 +8,17 @@ the output folder (a second run must not read the first one's ``summary.json``).
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from narrator.errors import InputError, UsageError
+from narrator.datafile import require_regular_file
+from narrator.errors import UsageError
 
 #: File suffixes a folder is searched for.
 FIGURE_SUFFIXES = (".yaml", ".yml", ".json")
 #: Every temporary file narrator writes ends so: not a figures suffix, so no scan takes one.
 TEMP_SUFFIX = ".narrator-tmp"
-
-_KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-)
-
-
-def require_regular_file(path: str | Path) -> None:
-    """Refuse, without opening it, a path that is not a regular file (or a link to one)."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        raise InputError(f"{path}: cannot be read: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    if stat.S_ISREG(mode):
-        return
-    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
-    raise InputError(f"{path}: is {kind}, not a figures file")
 
 
 @dataclass(frozen=True)

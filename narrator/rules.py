@@ -69,15 +69,15 @@ def compile_condition(source: str, *, where: str = "<condition>") -> Condition:
     >>> compile_condition("unit.__class__")
     Traceback (most recent call last):
     ...
-    narrator.rules.RuleError: <condition>: condition 'unit.__class__' uses the private \
-attribute '__class__', which a phrasebank may not use
+    narrator.rules.RuleError: <condition>: the condition uses the private attribute \
+'__class__', which a phrasebank may not use: 'unit.__class__'
     """
     try:
         return Condition(Expression(_ENV, source))
     except TemplateSyntaxError as exc:
         raise RuleError(f"{where}: cannot compile condition {source!r}: {exc}") from exc
     except TemplateError as exc:
-        raise RuleError(f"{where}: condition {source!r} {exc.message}") from exc
+        raise RuleError(f"{where}: the condition {exc.message}: {source!r}") from exc
 
 
 def condition_names(source: str) -> frozenset[str]:

@@ -175,7 +175,10 @@ def test_a_fifo_in_a_folder_is_skipped_and_a_named_one_is_never_opened(tmp_path,
         ["check", fifo],
     ):
         assert main(argv) == 2
-        assert capsys.readouterr().err == f"narrator: {fifo}: is a FIFO, not a figures file\n"
+        assert (
+            capsys.readouterr().err
+            == f"narrator: {fifo}: cannot be read: it is a FIFO (named pipe), not a regular file\n"
+        )
     assert main(["render", fifo, str(units / "unit.yaml"), "-o", str(out)]) == 1
     (bad,) = [r for r in summary_of(out)["results"] if r["status"] != "ok"]
     assert bad["status"] == "invalid" and "FIFO" in bad["message"]
