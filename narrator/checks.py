@@ -83,6 +83,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 from jinja2.exceptions import SecurityError
 from pydantic import BaseModel
 
+from narrator.datafile import merge
 from narrator.derive import Change, percent
 from narrator.figures import AmountUnit, BudgetExpenditure, Figures, Text
 from narrator.phrasebank import (
@@ -90,9 +91,8 @@ from narrator.phrasebank import (
     Phrasebank,
     PhrasebankError,
     _cleanup,
-    _merge,
-    _read_yaml,
     load_phrasebank,
+    read_layer_file,
 )
 from narrator.sandbox import safe_format
 
@@ -294,10 +294,10 @@ def _check_data(layers: tuple[Path, ...]) -> Mapping[str, Any]:
     for layer in layers:
         path = layer / "checks.yaml"
         if path.is_file():
-            loaded = _read_yaml(path) or {}
+            loaded = read_layer_file(path) or {}
             if not isinstance(loaded, Mapping):
                 raise PhrasebankError(f"{path}: expected a mapping")
-            data = _merge(data, loaded)
+            data = merge(data, loaded)
     return data
 
 

@@ -26,9 +26,9 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jinja2 import StrictUndefined, Template, TemplateError
 
+from narrator.datafile import DataFileError, merge, read_data, read_data_file
 from narrator.errors import InputError
 from narrator.numbers import NumberFormatter
 from narrator.rules import USER_REASON, RuleSet
@@ -74,17 +74,16 @@ def builtin_dir() -> Path:
     return shipped if shipped.is_dir() else here.parent / "phrasebanks"
 
 
-# LibYAML's parser when PyYAML has it: phrasebanks load at every start.
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def read_layer_file(path: Path) -> Any:
+    """A phrasebank, rule, profile or check file's data, read by :mod:`narrator.datafile`.
 
-
-def _read_yaml(path: Path) -> Any:
+    A scalar may be anchored and repeated (a template shared by two keys); anchors on
+    mappings and lists, which an alias bomb needs, are refused like every other hazard.
+    """
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
-    except yaml.YAMLError as exc:
-        raise PhrasebankError(f"{path}: not valid YAML: {exc}") from exc
-    except OSError as exc:
-        raise PhrasebankError(f"{path}: cannot be read: {exc}") from exc
+        return read_data(path, scalar_aliases=True)
+    except DataFileError as exc:
+        raise PhrasebankError(str(exc)) from None
 
 
 def _origin(path: Path) -> str:
@@ -93,18 +92,6 @@ def _origin(path: Path) -> str:
         return f"built-in {path.relative_to(builtin_dir())}"
     except ValueError:
         return str(path)
-
-
-def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    """``over`` layered on ``base`` key by key, as new dicts: neither input is changed."""
-    merged = dict(base)
-    for key, value in over.items():
-        below = merged.get(key)
-        if isinstance(value, Mapping) and isinstance(below, Mapping):
-            merged[key] = _merge(below, value)
-        else:
-            merged[key] = value
-    return merged
 
 
 _SHIPPED: dict[tuple[str, int, int], Any] = {}
@@ -122,11 +109,11 @@ def _read_layer_file(path: Path) -> Any:
     except OSError:
         shipped = False
     if not shipped:
-        return _read_yaml(path)
+        return read_layer_file(path)
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     found = _SHIPPED.get(key)
     if found is None:
-        found = _SHIPPED[key] = freeze(_read_yaml(path))
+        found = _SHIPPED[key] = freeze(read_layer_file(path))
     return found
 
 
@@ -495,21 +482,10 @@ def _term_paths(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 def key_lines(path: Path) -> dict[str, int]:
     """The line (1-based) of every dotted key of a YAML mapping file."""
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        raise PhrasebankError(f"{path}: not valid YAML: {exc}") from exc
-    lines: dict[str, int] = {}
-
-    def walk(node: yaml.Node, prefix: str) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                name = f"{prefix}{key.value}"
-                lines[name] = key.start_mark.line + 1
-                walk(value, name + ".")
-
-    if root is not None:
-        walk(root, "")
-    return lines
+        lines = read_data_file(path, scalar_aliases=True).lines
+    except DataFileError as exc:
+        raise PhrasebankError(str(exc)) from None
+    return {key: line for key, line in lines.items() if "[" not in key}
 
 
 #: Language files whose keys an overlay may only override, never invent.
@@ -540,7 +516,7 @@ class Phrasebank:
                 catalog = _mapping(_read_layer_file(catalog_file), str(catalog_file))
                 for part in ("codes", "lists"):
                     _mapping(catalog.get(part), f"{catalog_file}: {part}")
-                self._catalog = _merge(self._catalog, catalog)
+                self._catalog = merge(self._catalog, catalog)
             rules_file = layer / "rules.yaml"
             if rules_file.is_file():
                 data = _read_layer_file(rules_file) or {}
@@ -564,7 +540,7 @@ class Phrasebank:
                             raise PhrasebankError(f"{path}:{line}: {message}")
                     if overlay and name in CHECKED_FILES:
                         _check_overlay(path, name, data, current)
-                    self._lang_data[lang][name] = _merge(current, data)
+                    self._lang_data[lang][name] = merge(current, data)
                     self._origins[lang][name] = str(path)
         self.rules = rules
         self._languages: dict[str, Language] = {}

@@ -24,20 +24,20 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from jinja2 import TemplateError, TemplateSyntaxError, meta, nodes
 
+from narrator.datafile import merge
 from narrator.phrasebank import (
     LANGUAGE_FILES,
     PATTERN_FILES,
     PhrasebankError,
     Profile,
-    _merge,
     _profile_files,
-    _read_yaml,
     builtin_dir,
     compile_phrase,
     flatten,
     key_lines,
     layer_problems,
     profile_layers,
+    read_layer_file,
     string_leaves,
     template_environment,
 )
@@ -157,7 +157,7 @@ def read_sources(layer: Path) -> dict[str, str]:
     path = sources_path(layer)
     if not path.is_file():
         return {}
-    data = _read_yaml(path) or {}
+    data = read_layer_file(path) or {}
     if not isinstance(data, Mapping):
         raise PhrasebankError(f"{path}: expected a mapping of entry to fingerprint")
     return {str(k): str(v) for k, v in data.items()}
@@ -197,7 +197,7 @@ def read_stack(profile: str | None = None, extra: Sequence[str | Path] = ()) -> 
         rules_file = layer / "rules.yaml"
         if rules_file.is_file():
             try:
-                rules_data = _read_yaml(rules_file) or {}
+                rules_data = read_layer_file(rules_file) or {}
                 stack.rules = stack.rules.overlay(rules_data.get("rules", []), str(rules_file))
             except (PhrasebankError, RuleError, AttributeError) as exc:
                 stack.problems.append(Problem("rules", "error", str(rules_file), 1, "", str(exc)))
@@ -207,7 +207,7 @@ def read_stack(profile: str | None = None, extra: Sequence[str | Path] = ()) -> 
                 if not path.is_file():
                     continue
                 try:
-                    data = _read_yaml(path) or {}
+                    data = read_layer_file(path) or {}
                     lines = key_lines(path)
                 except PhrasebankError as exc:
                     stack.problems.append(Problem("yaml", "error", str(path), 1, "", str(exc)))
@@ -219,7 +219,7 @@ def read_stack(profile: str | None = None, extra: Sequence[str | Path] = ()) -> 
                         stack.problems.append(
                             Problem("unsafe", "error", str(path), line, "", message)
                         )
-                stack.data[lang][table] = _merge(stack.data[lang].get(table, {}), data)
+                stack.data[lang][table] = merge(stack.data[lang].get(table, {}), data)
                 if table not in TABLES:
                     continue
                 for key, value in _table_leaves(table, data).items():
@@ -655,7 +655,7 @@ def _write_overlay(target: Path, changed: Mapping[str, str], stack: Stack) -> li
         if not edits:
             continue
         path = target / "en" / f"{table}.yaml"
-        existing = (_read_yaml(path) or {}) if path.is_file() else {}
+        existing = (read_layer_file(path) or {}) if path.is_file() else {}
         data: dict[str, Any] = dict(existing)
         merged_en = stack.data["en"].get(table, {})
         for key, value in edits.items():

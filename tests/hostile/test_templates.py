@@ -366,3 +366,26 @@ def test_phrasebank_data_is_read_only_and_shared_safely_between_reports(tmp_path
 def test_every_hostile_failure_is_an_input_error():
     # The CLI turns InputError into exit 2; nothing a layer does may escape as anything else.
     assert issubclass(PhrasebankError, InputError)
+
+
+# -- phrasebank files are read like figures files ---------------------------------------------
+
+
+def test_a_yaml_alias_bomb_in_a_phrasebank_file_is_refused_at_once(tmp_path, capsys):
+    rows = ["a: &a ['lol', 'lol', 'lol', 'lol', 'lol', 'lol', 'lol', 'lol', 'lol']"]
+    rows += [
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]" for i in range(8)
+    ]
+    overlay = layer(tmp_path / "layer", {"zh/terms.yaml": "\n".join(rows) + "\n"})
+    err = refused(capsys, "render", str(SEED), "--phrasebank", str(overlay))
+    assert f"{overlay / 'zh' / 'terms.yaml'}" in err and "line 1" in err
+
+
+def test_a_duplicate_key_in_a_phrasebank_file_names_both_lines(tmp_path, capsys):
+    overlay = layer(
+        tmp_path / "layer",
+        {"zh/text.yaml": "public_tables:\n  body: 甲\n  body: 乙\n"},
+    )
+    err = refused(capsys, "render", str(SEED), "--phrasebank", str(overlay))
+    assert f"{overlay / 'zh' / 'text.yaml'}: line 3" in err
+    assert "duplicate key 'body', first at line 2" in err
