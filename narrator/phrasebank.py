@@ -616,6 +616,9 @@ def _profile_files(layers: Iterable[Path]) -> dict[str, Path]:
 
 def available_profiles(extra: Sequence[str | Path] = ()) -> dict[str, Profile]:
     """Every profile the built-in and ``extra`` layers define, by name."""
+    for layer in extra:
+        if not Path(layer).is_dir():
+            raise PhrasebankError(f"phrasebank layer {str(layer)!r} is not a directory")
     layers = [builtin_dir(), *(Path(p) for p in extra)]
     return {name: _read_profile(name, path) for name, path in _profile_files(layers).items()}
 
