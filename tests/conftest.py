@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -36,3 +37,20 @@ def lakeside_data() -> Any:
 @pytest.fixture
 def seed_data() -> Any:
     return read_file(SEED)
+
+
+# A sentence (or a clause of a list) ends at 。 or ；, at an English full stop followed by
+# a new sentence, or at an English semicolon.
+_SENTENCE_END = re.compile(r"(?<=[。！？；])(?=[^\n」”）)])|(?<=[.!?]) (?=[A-Z“\"(])|(?<=;) ")
+
+
+def sentences_per_line(text: str) -> str:
+    r"""A rendered report with one sentence per line, as snapshots hold it (reviewable diffs).
+
+    >>> print(sentences_per_line("收入1万元。支出2万元。\nIt rose. It fell."))
+    收入1万元。
+    支出2万元。
+    It rose.
+    It fell.
+    """
+    return _SENTENCE_END.sub("\n", text)

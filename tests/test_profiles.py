@@ -11,7 +11,7 @@ from narrator.cli import main
 from narrator.figures import load_figures
 from narrator.phrasebank import PhrasebankError, available_profiles, load_phrasebank
 from narrator.report import Report
-from tests.conftest import EXAMPLES, LAKESIDE, SEED
+from tests.conftest import EXAMPLES, LAKESIDE, SEED, sentences_per_line
 
 SHANGHAI = EXAMPLES / "shanghai-harbour-2024.yaml"
 
@@ -117,12 +117,12 @@ def test_an_overlay_may_change_a_term(tmp_path):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_shanghai_example_snapshot(lang, file_regression):
-    text = load(SHANGHAI).render(lang=lang)
+    text = sentences_per_line(load(SHANGHAI).render(lang=lang))
     file_regression.check(text, basename=f"shanghai-{lang}", extension=".txt", encoding="utf-8")
 
 
 def test_seed_under_shanghai_snapshot(file_regression):
-    text = load(SEED, profile="shanghai-2024").render(lang="zh")
+    text = sentences_per_line(load(SEED, profile="shanghai-2024").render(lang="zh"))
     file_regression.check(text, basename="seed-as-shanghai-zh", extension=".txt", encoding="utf-8")
 
 

@@ -8,14 +8,14 @@ import pytest
 
 from narrator import load
 from narrator.cli import main
-from tests.conftest import LAKESIDE, SEED
+from tests.conftest import LAKESIDE, SEED, sentences_per_line
 
 EXAMPLES = {"seed": SEED, "lakeside": LAKESIDE}
 
 
 @pytest.mark.parametrize("name", list(EXAMPLES))
 def test_chinese_report_snapshot(name, file_regression):
-    text = load(EXAMPLES[name]).render(lang="zh")
+    text = sentences_per_line(load(EXAMPLES[name]).render(lang="zh"))
     file_regression.check(text, basename=f"{name}-zh", extension=".txt", encoding="utf-8")
 
 
