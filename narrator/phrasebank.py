@@ -229,7 +229,7 @@ class Profile:
     steps: tuple[Step, ...] = ()
 
 
-def _cleanup(text: str, joiner: str) -> str:
+def join_lines(text: str, joiner: str) -> str:
     # Templates are written across lines for legibility; the text is one line.
     return joiner.join(part for part in (line.strip() for line in text.splitlines()) if part)
 
@@ -245,7 +245,7 @@ def compile_phrase(env: Sandbox, source: str, joiner: str = "") -> Phrase:
     Raises :class:`jinja2.TemplateError` (syntax, or what the policy refuses); rendering and
     ``phrasebank check`` both compile through here, so they refuse exactly the same.
     """
-    return Phrase(env, _cleanup(source, joiner))
+    return Phrase(env, join_lines(source, joiner))
 
 
 def _mapping(data: Any, what: str) -> Mapping[str, Any]:
