@@ -256,6 +256,18 @@ def _mapping(data: Any, what: str) -> Mapping[str, Any]:
     return data
 
 
+#: Every text key (or family of keys: a prefix ending in ".") that code renders under a
+#: name it computes, with the variables it passes the template. Filled by :func:`renders`
+#: where the keys are used (the renderer, the tables); ``phrasebank check`` reads it.
+LOOKUPS: dict[str, frozenset[str]] = {}
+
+
+def renders(key: str, *names: str) -> str:
+    """Declare a key (or a family, ``prefix.``) code looks up, with its variables; gives the key."""
+    LOOKUPS[key] = frozenset(names)
+    return key
+
+
 #: Where a key of a language file was defined: ``locate(table, key)`` -> "file:line".
 Locator = Callable[[str, str], str]
 
@@ -604,7 +616,7 @@ class Phrasebank:
 # -- finding layers and profiles ----------------------------------------------
 
 
-def _profile_files(layers: Iterable[Path]) -> dict[str, Path]:
+def profile_files(layers: Iterable[Path]) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for layer in layers:
         folder = layer / "profiles"
@@ -620,7 +632,7 @@ def available_profiles(extra: Sequence[str | Path] = ()) -> dict[str, Profile]:
         if not Path(layer).is_dir():
             raise PhrasebankError(f"phrasebank layer {str(layer)!r} is not a directory")
     layers = [builtin_dir(), *(Path(p) for p in extra)]
-    return {name: _read_profile(name, path) for name, path in _profile_files(layers).items()}
+    return {name: _read_profile(name, path) for name, path in profile_files(layers).items()}
 
 
 def _read_profile(name: str, path: Path) -> Profile:
@@ -667,7 +679,7 @@ def profile_layers(
     for layer in extra_layers:
         if not layer.is_dir():
             raise PhrasebankError(f"phrasebank layer {str(layer)!r} is not a directory")
-    profiles = _profile_files([builtin_dir(), *extra_layers])
+    profiles = profile_files([builtin_dir(), *extra_layers])
     if name not in profiles:
         known = ", ".join(sorted(profiles))
         raise UnknownProfileError(f"unknown profile {name!r} (known: {known})")

@@ -19,8 +19,9 @@ from narrator.document import Block, Document, Heading, Paragraph
 from narrator.errors import InputError
 from narrator.figures import Text
 from narrator.outline import budgeted, picked
-from narrator.phrasebank import Language, Phrasebank, PhrasebankError, Step
+from narrator.phrasebank import Language, Phrasebank, PhrasebankError, Step, renders
 from narrator.sandbox import Expression, safe_format, trust
+from narrator.tables import build_table
 
 _SPACES = re.compile(r"[ \t]{2,}")
 # After runs are collapsed no two spaces touch, so each stray space is one ``" ,"`` pair.
@@ -45,6 +46,23 @@ def tidy(text: str) -> str:
 
 
 _TRUSTING: set[type] = set()
+
+_RELATION = renders("relation.", "d")
+_USED_FOR = renders("three_public.used_for.")
+_CLASS_PATH = renders("catalog.class_path", "cls")
+_SECTION_PATH = renders("catalog.section_path", "cls", "sec")
+_ITEM_PATH = renders("catalog.item_path", "cls", "sec", "item")
+_ITEM_PATH_NO_SECTION = renders("catalog.item_path_no_section", "cls", "item")
+_CLASS_EXPENDITURE = renders("catalog.class_expenditure", "name")
+_SENTENCES = renders("sentences.", "s", "d", "item", "class_code", "part")
+_VERSUS = renders("versus", "d", "base")
+_CHANGE = renders("change.", "d", "each")
+_COMPLETION = renders("completion.", "d", "of")
+_ORDINAL = renders("ordinal", "n", "word")
+#: The variables an outline entry with ``each:`` adds (besides its ``as:`` name).
+OUTLINE_NAMES = frozenset({"index"})
+#: Reason phrases (``reasons`` table) get the sentence, its value and its subject's name.
+REASON_NAMES = frozenset({"s", "d", "subject", "item", "class_code", "part"})
 
 
 class Renderer:
@@ -157,20 +175,20 @@ class Renderer:
         return [self.economic(entry) for entry in entries]
 
     def relation(self, value: Completion) -> str:
-        return self._render(f"relation.{value.state}", {"d": value})
+        return self._render(_RELATION + value.state, {"d": value})
 
     def used_for(self, part: str) -> str:
         given = getattr(self.facts.figures.three_public, part).used_for
         if given is not None:
             return self.tr(given, f"three_public.{part}.used_for")
-        return self._render(f"three_public.used_for.{part}", {})
+        return self._render(_USED_FOR + part, {})
 
     def item_path(self, code: str, item: Any = None) -> str:
         """类/款/项 as the reports name an item; the figures' own name wins over the catalog's."""
         names = self.names
         cls = self.glossary_name(code[:3])
         if len(code) == 3:
-            return self._render("catalog.class_path", {"cls": cls})
+            return self._render(_CLASS_PATH, {"cls": cls})
         own = self.tr(item.name, f"items.{code}.name") if getattr(item, "name", None) else None
         sec = names.get(code[:5]) or (
             self.tr(item.section_name, f"items.{code}.section_name")
@@ -178,11 +196,11 @@ class Renderer:
             else None
         )
         if len(code) == 5:
-            return self._render("catalog.section_path", {"cls": cls, "sec": own or sec})
+            return self._render(_SECTION_PATH, {"cls": cls, "sec": own or sec})
         name = own or self._catalog_name(code, names)
         if sec is None:
-            return self._render("catalog.item_path_no_section", {"cls": cls, "item": name})
-        return self._render("catalog.item_path", {"cls": cls, "sec": sec, "item": name})
+            return self._render(_ITEM_PATH_NO_SECTION, {"cls": cls, "item": name})
+        return self._render(_ITEM_PATH, {"cls": cls, "sec": sec, "item": name})
 
     def month(self, number: int) -> str:
         """A month's name as the language writes it (Babel's CLDR data)."""
@@ -222,7 +240,7 @@ class Renderer:
             return text.zh
         # The marker names the figure, never quotes the other language's text.
         marker = str(self.lang.term("missing_text"))
-        return safe_format(marker, what=label or "free text")
+        return safe_format(marker, what=label or str(self.lang.term("free_text")))
 
     def _render(self, key: str, extra: Mapping[str, Any], table: str = "text") -> str:
         return self.lang.render(key, self.context, extra, table=table)
@@ -243,13 +261,13 @@ class Renderer:
         """A whole sentence (change or completion) with its reason."""
         self.said.add(sentence.key)
         return self._render(
-            f"sentences.{sentence.form}",
+            _SENTENCES + sentence.form,
             {"s": sentence, "d": sentence.value, **sentence.params},
         )
 
     def versus(self, value: Change, base: str) -> str:
         """A change against a named base (比上年度增加… / 与上年度持平)."""
-        return self._render("versus", {"d": value, "base": base})
+        return self._render(_VERSUS, {"d": value, "base": base})
 
     def phrase(self, key: str, **params: Any) -> str:
         """Another text key rendered with extra variables (templates compose phrases)."""
@@ -290,12 +308,12 @@ class Renderer:
                 raise PhrasebankError(f"{self.lang.lang}: change() of a completion sentence")
             value = said
         option = {"from_zero": "growth_from_zero", "both_zero": "both_zero_change"}.get(value.state)
-        key = f"change.{value.state}" + (f".{self.facts.style[option]}" if option else "")
+        key = _CHANGE + value.state + (f".{self.facts.style[option]}" if option else "")
         return self._render(key, {"d": value, "each": each})
 
     def completion(self, value: Completion, of: str = "") -> str:
         """A budget-completion phrase chosen by the state and the style."""
-        key = f"completion.{value.state}"
+        key = _COMPLETION + value.state
         if value.state == "both_zero":
             key += "." + self.facts.style["both_zero_completion"]
         return self._render(key, {"d": value, "of": of})
@@ -311,7 +329,7 @@ class Renderer:
     def glossary_name(self, code: str) -> str:
         """A 类 as the glossary and the 2024 lists name it (一般公共服务支出)."""
         if code in self.edition_names:
-            return self._render("catalog.class_expenditure", {"name": self.edition_names[code]})
+            return self._render(_CLASS_EXPENDITURE, {"name": self.edition_names[code]})
         return self._catalog_name(code, self.lang.glossary_names)
 
     def definition(self, code: str) -> str:
@@ -329,7 +347,7 @@ class Renderer:
 
     def ordinal(self, index: int) -> str:
         """The lead-in of the ``index``-th point (1-based): 一是 / first."""
-        return self._render("ordinal", {"n": index, "word": self.numbers.words(index)})
+        return self._render(_ORDINAL, {"n": index, "word": self.numbers.words(index)})
 
     def cause(self) -> str:
         established = self.facts.figures.unit.established
@@ -397,8 +415,6 @@ class Renderer:
         if step.kind == "paragraph":
             text = self.text(step.source, extra)
             return [Paragraph(step.key + suffix, text)] if text else []
-        from narrator.tables import build_table
-
         return [build_table(step.source, self, extra, suffix)]
 
 

@@ -4,16 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from narrator.decisions import Facts
 from narrator.derive import percent, round_half_up
 from narrator.document import Table
-from narrator.figures import BudgetExpenditure, EconomicLine, Text
-from narrator.phrasebank import PhrasebankError
+from narrator.figures import BudgetExpenditure, EconomicLine, Item, Text
+from narrator.numbers import NumberFormatter
+from narrator.phrasebank import Language, PhrasebankError, renders
 from narrator.sandbox import safe_format
 
-if TYPE_CHECKING:
-    from narrator.render import Renderer
+
+class Renderer(Protocol):
+    """What building a table needs of one language's renderer (narrator.render provides it).
+
+    Tables sit below the renderer: it passes itself in, and nothing here imports it.
+    """
+
+    lang: Language
+    facts: Facts
+    numbers: NumberFormatter
+
+    def tr(self, text: Text | str | None, label: str = ...) -> str: ...
+    def text(self, key: str, extra: Mapping[str, Any] | None = ...) -> str: ...
+    def glossary_name(self, code: str) -> str: ...
+    def item_name(self, item: Item) -> str: ...
+    def economic(self, entry: str | Text) -> str: ...
+
+
+# Outline entries with ``each:`` over projects pass ``project`` and ``index``.
+_TABLE_TITLE = renders("performance.table_title", "project", "index")
 
 #: The places every amount cell of a public table prints: 万元 to the fen-hundredth (0.01).
 CELL_PLACES = Decimal("0.01")
@@ -93,7 +113,7 @@ def performance_table(r: Renderer, extra: Mapping[str, Any], suffix: str) -> Tab
             )
     width = max((len(row) for row in rows), default=1)
     padded = tuple(row + ("",) * (width - len(row)) for row in rows)
-    title = r.text("performance.table_title", extra)
+    title = r.text(_TABLE_TITLE, extra)
     return Table(f"performance.table{suffix}", title, str(labels["unit_note"]), (), padded)
 
 

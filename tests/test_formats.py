@@ -471,7 +471,7 @@ def test_docx_amounts_never_wrap_and_columns_fit_the_page():
     """Shanghai's 收入支出决算总表 once broke "18530.00" over two lines."""
     from docx.oxml.ns import qn
 
-    from narrator.formats._common import is_amount
+    from narrator.formats.common import is_amount
     from narrator.formats.docx import CELL_MARGINS_CM, MARGIN_CM, PAGE_CM, text_points
 
     shanghai = load(SEED.parent / "shanghai-harbour-2024.yaml")
