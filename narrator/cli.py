@@ -215,7 +215,7 @@ def _layer_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from narrator import load
+    from narrator.api import load
 
     require_regular_file(args.file)
     entries = load(args.file, profile=args.profile, phrasebanks=args.phrasebank).explain()
@@ -337,7 +337,7 @@ def _render(args: argparse.Namespace) -> int:
     if Path(path).is_dir():
         raise UsageError(f"{path}: is a folder: give -o FOLDER to render the files in it")
     require_regular_file(path)
-    from narrator import load
+    from narrator.api import load
 
     report = load(path, profile=args.profile, phrasebanks=args.phrasebank, style=_style(args.style))
     from narrator.checks import format_text
@@ -420,7 +420,7 @@ def _render_batch(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from narrator import load
+    from narrator.api import load
     from narrator.checks import format_text, to_json
 
     status = EXIT_OK

@@ -8,8 +8,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-# Re-exported: the one definition is in narrator/__init__, which imports this module lazily.
-from narrator import load as load
 from narrator.decisions import Facts, decide, resolve_style
 from narrator.document import Document
 from narrator.figures import Figures, FiguresError, validate

@@ -14,12 +14,13 @@ from typing import Any
 
 import pytest
 
+from narrator.api import load
 from narrator.derive import round_half_up
 from narrator.document import Table
 from narrator.figures import load_figures, read_file
 from narrator.formats import FORMATS, format_for_path, writer
 from narrator.phrasebank import flatten, load_phrasebank
-from narrator.report import Report, load
+from narrator.report import Report
 from narrator.tables import PUBLIC_TABLES
 from tests.conftest import LAKESIDE, ROOT, SEED
 
