@@ -265,26 +265,14 @@ def income_table(r: Renderer, extra: Mapping[str, Any], suffix: str) -> Table:
     """收入决算表: income by source; the figures give no classes, so the totals row only."""
     income = r.facts.figures.income
     t = _Labels(r, "income")
+    parts = income.parts()  # the model's sources, in its order: one list for every table
     header = (
         t("columns.code"),
         t("columns.name"),
         t("columns.total"),
-        t("columns.fiscal"),
-        t("columns.higher_level_grants"),
-        t("columns.operations"),
-        t("columns.business"),
-        t("columns.from_subsidiaries"),
-        t("columns.other"),
+        *(t(f"columns.{key}") for key, _ in parts),
     )
-    amounts = (
-        income.total,
-        income.fiscal.total,
-        income.higher_level_grants,
-        income.operations,
-        income.business,
-        income.from_subsidiaries,
-        income.other,
-    )
+    amounts = (income.total, *(amount for _, amount in parts))
     rows = [("", t("rows.total"), *(cell(r, value) for value in amounts))]
     return t.table(suffix, header, rows)
 
@@ -293,24 +281,14 @@ def expenditure_table(r: Renderer, extra: Mapping[str, Any], suffix: str) -> Tab
     """支出决算表: expenditure by type; the totals row only, as for income."""
     spent = r.facts.figures.expenditure
     t = _Labels(r, "expenditure")
+    parts = spent.parts()
     header = (
         t("columns.code"),
         t("columns.name"),
         t("columns.total"),
-        t("columns.basic"),
-        t("columns.project"),
-        t("columns.to_higher_level"),
-        t("columns.business"),
-        t("columns.to_subsidiaries"),
+        *(t(f"columns.{key}") for key, _ in parts),
     )
-    amounts = (
-        spent.total,
-        spent.basic,
-        spent.project,
-        spent.to_higher_level,
-        spent.business,
-        spent.to_subsidiaries,
-    )
+    amounts = (spent.total, *(amount for _, amount in parts))
     rows = [("", t("rows.total"), *(cell(r, value) for value in amounts))]
     return t.table(suffix, header, rows)
 
