@@ -13,14 +13,15 @@ hooks, without its generic machinery for the values narrator hands the templates
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
-from types import MappingProxyType, MethodType
+from types import CodeType, MappingProxyType, MethodType
 from typing import Any, cast
 
 from jinja2 import Template, nodes
 from jinja2.compiler import CodeGenerator, Frame
-from jinja2.exceptions import SecurityError
+from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.runtime import Context, Undefined, new_context
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import Namespace
@@ -88,6 +89,15 @@ class _BoundedCodeGenerator(CodeGenerator):
             super().visit_For(node, frame)
         finally:
             self._iterables.discard(id(node.iter))
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        # Printing a value is bounded like any other text (a list prints all its items).
+        self.write("environment.text(")
+
+    def buffer(self, frame: Frame) -> None:
+        # A {% set %} block's text grows under the same limit as the phrase's own.
+        frame.buffer = self.temporary_identifier()
+        self.writeline(f"{frame.buffer} = environment.bounded_buffer()")
 
 
 _MAPPING_ATTRIBUTES = frozenset(dir(dict)) | frozenset(dir(MappingProxyType))
@@ -171,6 +181,14 @@ class Sandbox(SandboxedEnvironment):
     def bounded_concat(self, parts: Iterable[Any]) -> str:
         return policy.bounded_join(parts)
 
+    @staticmethod
+    def text(value: Any) -> str:
+        return policy.text(value)
+
+    @staticmethod
+    def bounded_buffer() -> BoundedBuffer:
+        return BoundedBuffer()
+
     def bounded_iter(self, iterable: Any) -> Any:
         budget = current_budget()
         try:
@@ -182,6 +200,34 @@ class Sandbox(SandboxedEnvironment):
 
     # -- compiling ------------------------------------------------------------------------
 
+    # Whatever a template does, compiling it fails with a TemplateSyntaxError (a message
+    # naming the key), never with Python's own errors about the code Jinja generated.
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        try:
+            return super()._parse(source, name, filename)
+        except RecursionError:
+            raise too_deep(name, filename) from None
+
+    def _generate(self, source: nodes.Template, *args: Any, **kwargs: Any) -> str:
+        try:
+            return super()._generate(source, *args, **kwargs)
+        except RecursionError:
+            raise too_deep(None, None) from None
+
+    def _compile(self, source: str, filename: str) -> CodeType:
+        try:
+            with warnings.catch_warnings():
+                # Python's remarks on the code Jinja generated ("1[0]": is a comma missing?)
+                # are about no line a phrasebank author wrote.
+                warnings.simplefilter("ignore", SyntaxWarning)
+                return super()._compile(source, filename)
+        except (SyntaxError, RecursionError) as exc:
+            reason = exc.msg if isinstance(exc, SyntaxError) else "it nests too deeply"
+            raise TemplateSyntaxError(
+                f"the template cannot be compiled: {reason}", 1, None, filename
+            ) from None
+
     def checked_parse(self, source: str) -> nodes.Template:
         """Parse ``source`` and refuse it if the policy refuses anything in it."""
         tree = self.parse(source)
@@ -189,6 +235,31 @@ class Sandbox(SandboxedEnvironment):
         if problems:
             raise Refused(f"uses {', '.join(problems)}, which a phrasebank may not use")
         return tree
+
+
+class BoundedBuffer(list[str]):
+    """The text of a ``{% set %}`` block as Jinja's code collects it, refused past MAX_TEXT."""
+
+    __slots__ = ("size",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.size = 0
+
+    def append(self, piece: str) -> None:
+        self.extend((piece,))
+
+    def extend(self, pieces: Iterable[str]) -> None:
+        for piece in pieces:
+            self.size += len(piece)
+            if self.size > policy.MAX_TEXT:
+                raise SecurityError(f"a text longer than {policy.MAX_TEXT} characters is refused")
+            super().append(piece)
+
+
+def too_deep(name: str | None, filename: str | None) -> TemplateSyntaxError:
+    """The error of a template nested deeper than Python can parse or compile."""
+    return TemplateSyntaxError("the template nests too deeply", 1, name, filename)
 
 
 def _counted(iterable: Iterable[Any], budget: Budget) -> Iterator[Any]:
@@ -227,4 +298,13 @@ def shared_context(template: Template, variables: Mapping[str, Any]) -> Context:
     )
 
 
-__all__ = ["BUDGET", "Budget", "Refused", "Sandbox", "current_budget", "shared_context"]
+__all__ = [
+    "BUDGET",
+    "BoundedBuffer",
+    "Budget",
+    "Refused",
+    "Sandbox",
+    "current_budget",
+    "shared_context",
+    "too_deep",
+]

@@ -336,7 +336,9 @@ class Phrase:
         parts = self._parts
         if parts is not None:
             scope = _Scope(self._env, self, context, extra)
-            return policy.check_text("".join([str(part(scope)) for part in parts]), "a phrase")
+            return policy.check_text(
+                "".join([policy.text(part(scope)) for part in parts]), "a phrase"
+            )
         template = self.template
         jinja_context = shared_context(template, context)
         if extra:

@@ -30,7 +30,7 @@ import operator
 import string
 import types
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
@@ -209,6 +209,13 @@ def _refusal(node: nodes.Node, calls: bool) -> str | None:
             return f"a method call{named}"
         if node.dyn_args is not None or node.dyn_kwargs is not None:
             return "a call with *args or **kwargs"
+    if isinstance(node, nodes.Call | nodes.Filter | nodes.Test):
+        keys = [str(keyword.key) for keyword in cast(list[nodes.Keyword], node.kwargs)]
+        private = next((key for key in keys if key[:1] == "_"), None)
+        if private is not None:
+            return f"the keyword argument {private!r}"
+        if len(set(keys)) != len(keys):
+            return "a keyword argument given twice"
     if isinstance(node, nodes.Filter) and node.name not in FILTERS:
         return f"the filter {node.name!r}"
     if (
@@ -305,6 +312,49 @@ _BINARY: dict[str, Callable[[Any, Any], Any]] = {
 }
 #: The binary operators the sandbox intercepts: all of them.
 BINARY_OPERATORS = frozenset(_BINARY)
+
+
+def text(value: Any) -> str:
+    """``str(value)``, as a template prints a value, refused before it passes :data:`MAX_TEXT`.
+
+    A list, tuple, set or mapping prints the text of every item: ten thousand references
+    to one long text are a short list but an enormous text, so its size is bounded from
+    below first and never built when it could not be printed.
+
+    >>> text(["a", 1])
+    "['a', 1]"
+    >>> text(["y" * 90000] * 9000)
+    Traceback (most recent call last):
+    ...
+    jinja2.exceptions.SecurityError: a text longer than 100000 characters is refused
+    """
+    if type(value) is str:
+        return value
+    if isinstance(value, _CONTAINERS) and _least_size(value, {}) > MAX_TEXT:
+        raise SecurityError(f"a text longer than {MAX_TEXT} characters is refused")
+    return str(value)
+
+
+_CONTAINERS = (list, tuple, set, frozenset, dict, types.MappingProxyType)
+
+
+def _least_size(value: Any, sizes: dict[int, int]) -> int:
+    """At least how many characters ``repr(value)`` has; stops counting past MAX_TEXT."""
+    if type(value) is str:
+        return len(value) + 2
+    if isinstance(value, _CONTAINERS):
+        total = 2
+        pairs = value.items() if isinstance(value, Mapping) else ((item,) for item in value)
+        for pair in pairs:
+            for item in pair:
+                total += _least_size(item, sizes) + 2
+            if total > MAX_TEXT:
+                break
+        return total
+    found = sizes.get(id(value))
+    if found is None:
+        found = sizes[id(value)] = len(repr(value))
+    return found
 
 
 def bounded_join(parts: Iterable[Any], separator: str = "") -> str:
@@ -408,6 +458,7 @@ __all__ = [
     "is_code",
     "refusals",
     "safe_format",
+    "text",
     "trust",
     "trusted",
 ]

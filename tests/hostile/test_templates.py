@@ -155,6 +155,8 @@ REFUSED = [
     ("{{ '%0999999999d' % 1 }}", "%-formatting of a string"),
     ("{{ 10 ** 1000 }}", "an exponent above 100"),
     ("{{ amount(*[1]) }}", "a call with *args or **kwargs"),
+    ("{{ amount(1, _loop_vars=2) }}", "the keyword argument '_loop_vars'"),
+    ("{{ amount(1, x=1, x=2) }}", "a keyword argument given twice"),
 ]
 
 
@@ -170,7 +172,8 @@ def test_phrasebank_check_reports_what_rendering_refuses(tmp_path):
     payloads = [r for r in REFUSED if r[1]]
     heads: dict[str, str] = {}
     for key in sorted(load_phrasebank().language("zh").text):
-        heads.setdefault(key.rpartition(".")[0], key)  # one key per mapping: no duplicates
+        if "." in key:  # one key per mapping: no duplicates
+            heads.setdefault(key.rpartition(".")[0], key)
     keys = sorted(heads.values())[: len(payloads)]
     lines = []
     for key, (template, _) in zip(keys, payloads, strict=True):
@@ -233,6 +236,15 @@ UNBOUNDED = [
         None,
     ),
     ("{% for i in 'x' * 9000 %}{{ 'y' * 9000 }}{% endfor %}", "longer than"),
+    # A {% set %} block's text doubles each time round: refused before it passes the limit.
+    (
+        "{% set ns = namespace(x='ab') %}{% for c in 'x' * 80 %}{% set y %}{{ ns.x }}{{ ns.x }}"
+        "{% endset %}{% set ns.x = y %}{% endfor %}{{ ns.x|length }}",
+        "longer than",
+    ),
+    # Nine thousand references to one long text: a short list, an enormous text.
+    ("{{ ['y' * 90000] * 9000 }}", "longer than"),
+    ("{% for x in ['y' * 90000] * 9000 %}{{ [x, x] }}{% endfor %}", "longer than"),
 ]
 
 
@@ -259,6 +271,13 @@ def test_format_patterns_in_data_files_name_plain_fields_only(tmp_path, capsys, 
     overlay = layer(tmp_path / "layer", {name: text})
     err = refused(capsys, "render", str(SEED), "--phrasebank", str(overlay))
     assert f"{overlay / name}:" in err and named in err
+
+
+def test_a_template_nested_beyond_what_python_compiles_is_a_message(tmp_path, capsys):
+    deep = "{% for x in 'a' %}" * 25 + "x" + "{% endfor %}" * 25
+    overlay = text_layer(tmp_path / "layer", deep)
+    err = refused(capsys, "render", str(SEED), "--phrasebank", str(overlay))
+    assert f"{overlay / 'zh' / 'text.yaml'}:2: " in err and "cannot be compiled" in err
 
 
 # -- runtime errors and malformed data name the file ---------------------------------------------
