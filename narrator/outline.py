@@ -22,6 +22,7 @@ from jinja2.utils import Namespace
 from narrator.decisions import Facts, ItemLine, PerformanceDecision, ProjectDecision, Sentence
 from narrator.phrasebank import Phrasebank, PhrasebankError, Step, template_environment
 from narrator.sandbox import Expression, Sandbox, trust
+from narrator.sandbox.phrase import mode as template_mode
 
 
 def budgeted(items: Sequence[ItemLine]) -> list[ItemLine]:
@@ -65,8 +66,12 @@ def _environment() -> Sandbox:
     return template_environment()
 
 
-@cache
 def _expression(source: str) -> Expression:
+    return _compiled_expression(source, template_mode())
+
+
+@cache
+def _compiled_expression(source: str, mode: str) -> Expression:
     return Expression(_environment(), source)
 
 

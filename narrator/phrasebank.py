@@ -33,6 +33,7 @@ from narrator.errors import InputError
 from narrator.numbers import NumberFormatter
 from narrator.rules import USER_REASON, RuleSet
 from narrator.sandbox import Expression, Phrase, Sandbox, freeze
+from narrator.sandbox.phrase import mode as template_mode
 from narrator.sandbox.policy import format_refusals
 
 #: Languages narrator renders.
@@ -704,13 +705,13 @@ def profile_layers(
     return prof, layers, len(layers) - len(extra_layers)
 
 
-_CACHE: dict[tuple[str, tuple[str, ...]], Phrasebank] = {}
+_CACHE: dict[tuple[str, tuple[str, ...], str], Phrasebank] = {}
 
 
 def load_phrasebank(profile: str | None = None, extra: Sequence[str | Path] = ()) -> Phrasebank:
     """The phrasebank for ``profile`` with ``extra`` layers on top (cached)."""
     name = profile or DEFAULT_PROFILE
-    key = (name, tuple(str(Path(p).resolve()) for p in extra))
+    key = (name, tuple(str(Path(p).resolve()) for p in extra), template_mode())
     cached = _CACHE.get(key)
     if cached is not None:
         return cached

@@ -44,11 +44,13 @@ _ENV = ConditionEnvironment()
 class Condition:
     """A compiled condition; calling it reads a mapping, and any failure is a RuleError."""
 
-    __slots__ = ("_expression", "source")
+    __slots__ = ("_expression", "compiled", "source")
 
     def __init__(self, expression: Expression) -> None:
         self._expression = expression
         self.source = expression.source
+        #: Whether the condition runs as compiled Python (else through Jinja's code).
+        self.compiled = expression.compiled
 
     def __call__(self, variables: Mapping[str, Any]) -> Any:
         try:
@@ -103,6 +105,11 @@ class Rule:
         repr=False, compare=False, default=lambda _: False
     )
     names: frozenset[str] = field(default=frozenset(), compare=False)
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the rule's condition runs as compiled Python."""
+        return bool(getattr(self._test, "compiled", False))
 
     def applies_to(self, sentence: str, kind: str) -> bool:
         return (
