@@ -137,6 +137,8 @@ class NumberFormatter:
         self._amounts: dict[Decimal | int, str] = {}
         self._percents: dict[tuple[Decimal | int, bool], str] = {}
         self._spelled: dict[int, str] = {}
+        self._plurals: dict[int, str] = {}
+        self._counts: dict[tuple[int, str], str] = {}
         try:
             self.locale = _locale(str(style["locale"]))
             amount = style["amount"]
@@ -240,11 +242,24 @@ class NumberFormatter:
         return found
 
     def count(self, number: int, noun: Mapping[str, str] | str) -> str:
-        """``number`` with its noun in the right plural form (CLDR plural rules)."""
+        """``number`` with its noun in the right plural form (CLDR plural rules; memoised)."""
         forms = {"other": noun} if isinstance(noun, str) else noun
-        form = forms.get(self.locale.plural_form(number)) or forms["other"]
-        shown = self.words(number) if 0 < number <= self._words_up_to else str(number)
-        return safe_format(self._count_template, n=shown, noun=form).strip()
+        plural = self._plurals.get(number)
+        if plural is None:
+            if len(self._plurals) >= AMOUNT_CACHE_SIZE:
+                self._plurals.clear()
+            plural = self._plurals[number] = str(self.locale.plural_form(number))
+        form = forms.get(plural) or forms["other"]
+        key = (number, form)
+        found = self._counts.get(key)
+        if found is None:
+            if len(self._counts) >= AMOUNT_CACHE_SIZE:
+                self._counts.clear()
+            shown = self.words(number) if 0 < number <= self._words_up_to else str(number)
+            found = self._counts[key] = safe_format(
+                self._count_template, n=shown, noun=form
+            ).strip()
+        return found
 
     # -- lists --------------------------------------------------------------
 

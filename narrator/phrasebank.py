@@ -273,6 +273,11 @@ def renders(key: str, *names: str) -> str:
 Locator = Callable[[str, str], str]
 
 
+_NO_TERM = object()
+#: Term paths a language remembers (paths come from templates: bounded however many).
+_TERMS_REMEMBERED = 4096
+
+
 class Language:
     """One language of a phrasebank: merged data (read only) and compiled templates."""
 
@@ -310,7 +315,9 @@ class Language:
         #: Table titles, column and row labels (``<lang>/tables.yaml``).
         self.tables: Mapping[str, Any] = freeze(_mapping(data.get("tables"), where("tables")))
         self.env = template_environment()
-        self._compiled: dict[str, Phrase] = {}
+        self._tables: dict[str, dict[str, Phrase]] = {"text": {}, "reasons": {}}
+        self._names: dict[str | None, Mapping[str, str]] = {}
+        self._terms: dict[str, Any] = {}
         self._conditions: dict[str, Expression] = {}
         self._formatters: dict[tuple[tuple[str, str], ...], NumberFormatter] = {}
 
@@ -332,6 +339,18 @@ class Language:
             self._formatters[key] = found
         return found
 
+    def edition_names(self, edition: str | None) -> Mapping[str, str]:
+        """The names a catalog edition gives (``names_2024``), empty for none."""
+        found: Mapping[str, str] = self.catalog.get(f"names_{edition}", {}) if edition else {}
+        return found
+
+    def catalog_names(self, edition: str | None) -> Mapping[str, str]:
+        """Class and item names with an edition's names first (merged once per edition)."""
+        found = self._names.get(edition)
+        if found is None:
+            found = self._names[edition] = freeze({**self.names, **self.edition_names(edition)})
+        return found
+
     def condition(self, source: str) -> Expression:
         """An outline condition compiled once per language (the sandbox, StrictUndefined)."""
         compiled = self._conditions.get(source)
@@ -344,8 +363,7 @@ class Language:
 
     def phrase(self, key: str, *, table: str = "text") -> Phrase:
         """The compiled template of a text (or reason) key."""
-        cache_key = f"{table}:{key}"
-        compiled = self._compiled.get(cache_key)
+        compiled = self._tables[table].get(key)
         if compiled is None:
             source = (self.text if table == "text" else self.reasons).get(key)
             if source is None:
@@ -360,8 +378,12 @@ class Language:
                 raise PhrasebankError(
                     f"{self.where(table, key)}: {table} {key!r}{at}: {exc.message or exc}"
                 ) from exc
-            self._compiled[cache_key] = compiled
+            self._tables[table][key] = compiled
         return compiled
+
+    def phrases(self, table: str = "text") -> Mapping[str, Phrase]:
+        """The phrases of a table compiled so far, by key (read only: :meth:`phrase` adds)."""
+        return self._tables[table]
 
     def render(
         self,
@@ -378,15 +400,19 @@ class Language:
         except TemplateFailure:
             raise  # a nested phrase already said where
         except Exception as exc:  # a template's fault, whatever Python raised for it
-            if isinstance(exc, TemplateError):
-                what = exc.message or str(exc)
-            elif isinstance(exc, InputError):
-                what = str(exc)
-            else:
-                what = f"{type(exc).__name__}: {exc}"
-            raise TemplateFailure(
-                f"{self.where(table, key)}: {self.lang} {table} {key!r}: {_shorten(what)}"
-            ) from exc
+            raise self.failure(key, table, exc) from exc
+
+    def failure(self, key: str, table: str, exc: Exception) -> TemplateFailure:
+        """What a key's render failing with ``exc`` raises: a message naming file, line, key."""
+        if isinstance(exc, TemplateError):
+            what = exc.message or str(exc)
+        elif isinstance(exc, InputError):
+            what = str(exc)
+        else:
+            what = f"{type(exc).__name__}: {exc}"
+        return TemplateFailure(
+            f"{self.where(table, key)}: {self.lang} {table} {key!r}: {_shorten(what)}"
+        )
 
     def template(self, key: str, *, table: str = "text") -> Template:
         """The Jinja2 template of a text (or reason) key."""
@@ -400,11 +426,17 @@ class Language:
             self.template(key, table="reasons")
 
     def term(self, path: str) -> Any:
+        """A term by dotted path (terms are frozen: each path is looked up once)."""
+        found = self._terms.get(path, _NO_TERM)
+        if found is not _NO_TERM:
+            return found
         node: Any = self.terms
         for part in path.split("."):
             if not isinstance(node, Mapping) or part not in node:
                 raise PhrasebankError(f"{self.where('terms')}: no term {path!r}")
             node = node[part]
+        if len(self._terms) < _TERMS_REMEMBERED:
+            self._terms[path] = node
         return node
 
 

@@ -19,13 +19,22 @@ from narrator.document import Block, Document, Heading, Paragraph
 from narrator.errors import InputError
 from narrator.figures import Text
 from narrator.outline import budgeted, picked
-from narrator.phrasebank import Language, Phrasebank, PhrasebankError, Step, renders
+from narrator.phrasebank import (
+    Language,
+    Phrasebank,
+    PhrasebankError,
+    Step,
+    TemplateFailure,
+    renders,
+)
 from narrator.sandbox import Expression, safe_format, trust
 from narrator.tables import build_table
 
 _SPACES = re.compile(r"[ \t]{2,}")
 # After runs are collapsed no two spaces touch, so each stray space is one ``" ,"`` pair.
 _STRAY = (*((" " + mark, mark) for mark in ",.;:!?)"), ("( ", "("))
+# A space before another space or before a mark: what the loops below would change.
+_UNTIDY = re.compile(r" [ ,.;:!?)]")
 
 
 def tidy(text: str) -> str:
@@ -34,7 +43,10 @@ def tidy(text: str) -> str:
     >>> tidy("by RMB 2 million ,  mainly because ( see below ) .")
     'by RMB 2 million, mainly because (see below).'
     """
-    # str.replace rather than regex passes: this runs on every English block.
+    # str.replace rather than regex passes: this runs on every English block, most of
+    # which need nothing but the strip (one scan finds whether any other step applies).
+    if "\t" not in text and "( " not in text and _UNTIDY.search(text) is None:
+        return text.strip()
     if "\t" in text:
         text = _SPACES.sub(" ", text)
     while "  " in text:
@@ -77,10 +89,10 @@ class Renderer:
         self.numbers = self.lang.formatter(facts.style)
         edition = bank.profile.edition
         #: Names of the profile's catalog edition (e.g. 资源勘探工业信息等 in 2024) first.
-        self.edition_names: Mapping[str, str] = (
-            self.lang.catalog.get(f"names_{edition}", {}) if edition else {}
-        )
-        self.names: Mapping[str, str] = {**self.lang.names, **self.edition_names}
+        self.edition_names: Mapping[str, str] = self.lang.edition_names(edition)
+        self.names: Mapping[str, str] = self.lang.catalog_names(edition)
+        self._texts = self.lang.phrases("text")
+        self._reasons = self.lang.phrases("reasons")
         #: Keys of the sentences this renderer has said (the profile may leave some out).
         self.said: set[str] = set()
         self._tidy = bool(self.lang.style.get("tidy_spaces"))
@@ -243,7 +255,15 @@ class Renderer:
         return safe_format(marker, what=label or str(self.lang.term("free_text")))
 
     def _render(self, key: str, extra: Mapping[str, Any], table: str = "text") -> str:
-        return self.lang.render(key, self.context, extra, table=table)
+        phrase = (self._texts if table == "text" else self._reasons).get(key)
+        if phrase is None:
+            return self.lang.render(key, self.context, extra, table=table)
+        try:
+            return phrase.render(self.context, extra)
+        except TemplateFailure:
+            raise  # a nested phrase already said where
+        except Exception as exc:  # a template's fault: said with its file, line and key
+            raise self.lang.failure(key, table, exc) from exc
 
     def finished(self, text: str) -> str:
         """Text as a block prints it: spacing tidied once, where the language asks."""

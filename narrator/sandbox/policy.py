@@ -26,6 +26,7 @@ the fields it is given, with no conversion and no format spec.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import operator
 import string
 import types
@@ -399,6 +400,11 @@ def format_refusals(pattern: str, names: Iterable[str] | None = None) -> list[st
     return found
 
 
+@functools.lru_cache(maxsize=1024)
+def _pattern_refusals(pattern: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(format_refusals(pattern, names))
+
+
 def safe_format(pattern: str, **values: Any) -> str:
     """``pattern.format(**values)`` for a pattern that names only plain fields of ``values``.
 
@@ -409,7 +415,7 @@ def safe_format(pattern: str, **values: Any) -> str:
     ...
     jinja2.exceptions.SecurityError: the pattern '{n:>99999}' uses the format spec ':>99999'
     """
-    problems = format_refusals(pattern, values)
+    problems = _pattern_refusals(pattern, tuple(values))
     if problems:
         raise SecurityError(f"the pattern {pattern!r} uses {', '.join(problems)}")
     return check_text(pattern.format(**values), "a formatted text")
