@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -260,10 +261,10 @@ class Facts:
     sentences: tuple[Sentence, ...]
     computations: tuple[Computation, ...] = ()
 
-    @property
-    def values(self) -> dict[str, Any]:
+    @cached_property
+    def values(self) -> Mapping[str, Any]:
         """The sections by name (what templates read besides the figures and helpers)."""
-        return self.decisions.sections()
+        return MappingProxyType(self.decisions.sections())
 
     def sentence(self, key: str) -> Sentence:
         for sentence in self.sentences:
@@ -773,17 +774,42 @@ def _lines(parts: Sequence[tuple[str, Decimal]], whole: Decimal) -> tuple[Line, 
 
 def sentences_of(value: Any) -> Iterator[Sentence]:
     """Every sentence held by a decided value, in field order (depth first)."""
-    if isinstance(value, Sentence):
-        yield value
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from sentences_of(item)
-    elif isinstance(value, tuple):
-        for item in value:
-            yield from sentences_of(item)
-    elif is_dataclass(value) and not isinstance(value, type) and not isinstance(value, BaseModel):
-        for f in fields(value):
-            yield from sentences_of(getattr(value, f.name))
+    found: list[Sentence] = []
+    _collect_sentences(value, found)
+    return iter(found)
+
+
+def _collect_sentences(value: Any, found: list[Sentence]) -> None:
+    kind = type(value)
+    if kind is Sentence:
+        found.append(value)
+        return
+    if kind in _NO_SENTENCES:
+        return
+    names = _FIELDS.get(kind)
+    if names is None:
+        if isinstance(value, Sentence):
+            found.append(value)
+            return
+        if isinstance(value, Mapping):
+            for item in value.values():
+                _collect_sentences(item, found)
+            return
+        if isinstance(value, tuple):
+            for item in value:
+                _collect_sentences(item, found)
+            return
+        if not is_dataclass(value) or isinstance(value, type | BaseModel):
+            _NO_SENTENCES.add(kind)  # figures models and the like: never walked again
+            return
+        names = _FIELDS[kind] = tuple(f.name for f in fields(value))
+    for name in names:
+        _collect_sentences(getattr(value, name), found)
+
+
+# Values that hold no sentence, and the fields of each decided type (looked up once).
+_NO_SENTENCES: set[type] = {str, int, bool, float, Decimal, type(None), Change, Completion}
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def decide(figures: Figures, bank: Phrasebank, style: Mapping[str, str]) -> Facts:

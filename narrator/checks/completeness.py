@@ -39,21 +39,31 @@ def _missing_reasons(ctx: CheckContext) -> Iterator[Diagnostic]:
         )
 
 
-def _texts(node: Any, path: str) -> Iterator[tuple[str, Text]]:
+def _texts(node: Any, path: str) -> list[tuple[str, Text]]:
     """Every :class:`Text` in a figures model, with its path, in field order."""
-    if type(node) in _LEAVES:
-        return
+    found: list[tuple[str, Text]] = []
+    _collect(node, path, found)
+    return found
+
+
+def _collect(node: Any, path: str, found: list[tuple[str, Text]]) -> None:
+    # A list rather than nested generators, and no path built for a value holding no Text:
+    # a figures model is mostly numbers.
     if isinstance(node, Text):
-        yield path, node
+        found.append((path, node))
     elif isinstance(node, BaseModel):
         for name in type(node).model_fields:
-            yield from _texts(getattr(node, name), f"{path}.{name}" if path else name)
+            value = getattr(node, name)
+            if type(value) not in _LEAVES:
+                _collect(value, f"{path}.{name}" if path else name, found)
     elif isinstance(node, tuple):
         for i, item in enumerate(node):
-            yield from _texts(item, f"{path}[{i}]")
+            if type(item) not in _LEAVES:
+                _collect(item, f"{path}[{i}]", found)
     elif isinstance(node, Mapping):
         for key, item in node.items():
-            yield from _texts(item, f"{path}.{key}" if path else str(key))
+            if type(item) not in _LEAVES:
+                _collect(item, f"{path}.{key}" if path else str(key), found)
 
 
 # Values that hold no Text: most of a figures model, skipped before the slower checks.
