@@ -25,7 +25,6 @@ templates print the same bytes and fail with the same message.
 
 from __future__ import annotations
 
-import dis
 import io
 import keyword
 import types
@@ -317,46 +316,28 @@ class _Generator(CodeGenerator):
         raise Uncompilable("block")
 
 
-# Names the generated code may read besides its own (filters and tests it looks up, the
-# ``root`` it defines): anything else is a name this compiler did not provide, and the
-# template renders through Jinja instead.
-_PROVIDED = frozenset(
+# Names Jinja's code generator writes for what this compiler does not provide (a Context,
+# markup, macros, inheritance, async): generated code naming one renders through Jinja.
+_NOT_PROVIDED = frozenset(
     {
-        "environment",
-        "undefined",
-        "missing",
-        "cond_expr_undefined",
-        "Undefined",
-        "LoopContext",
-        "Namespace",
-        "TemplateRuntimeError",
-        "internalcode",
-        "concat",
-        "getattr_",
-        "exposing",
-        "data",
-        "getitem",
-        "call",
-        "call0",
-        "call1",
-        "call2",
-        "call3",
-        "iterate",
-        "concat_",
-        "bounded_binop",
-        "text",
-        "too_long",
-        # builtins Jinja's code uses
-        "isinstance",
-        "type",
-        "getattr",
-        "str",
-        "len",
-        "KeyError",
+        "context",
+        "resolve",
+        "markup_join",
+        "str_join",
+        "escape",
+        "Markup",
+        "identity",
+        "TemplateReference",
+        "Macro",
+        "TemplateNotFound",
+        "auto_await",
+        "auto_aiter",
+        "parent_template",
+        "blocks",
+        "_loop_vars",
+        "_block_vars",
     }
 )
-_READS = frozenset({"LOAD_GLOBAL", "LOAD_NAME"})
-_WRITES = frozenset({"STORE_NAME", "STORE_GLOBAL"})
 
 
 def _generate(env: Sandbox, tree: nodes.Template, *, expression: bool) -> types.CodeType:
@@ -370,28 +351,20 @@ def _generate(env: Sandbox, tree: nodes.Template, *, expression: bool) -> types.
     except TemplateSyntaxError as exc:
         exc.translated = True  # as Jinja's own compile says it: the message alone
         raise
-    reads, writes = _globals(code)
-    unknown = reads - writes - _PROVIDED
-    if unknown:
-        raise Uncompilable(f"the generated code reads {sorted(unknown)}")
+    named = _names(code) & _NOT_PROVIDED
+    if named:
+        # (An attribute of that name, x.context, lands here too: it renders through Jinja.)
+        raise Uncompilable(f"the generated code names {sorted(named)}")
     return code
 
 
-def _globals(code: types.CodeType) -> tuple[set[str], set[str]]:
-    """The global names a module's code (and the functions it defines) reads and writes."""
-    reads: set[str] = set()
-    writes: set[str] = set()
-    for instruction in dis.get_instructions(code):
-        if instruction.opname in _READS:
-            reads.add(str(instruction.argval))
-        elif instruction.opname in _WRITES:
-            writes.add(str(instruction.argval))
+def _names(code: types.CodeType) -> set[str]:
+    """The names a module's code and the functions it defines use (globals, attributes)."""
+    names = set(code.co_names)
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
-            more_reads, more_writes = _globals(const)
-            reads |= more_reads
-            writes |= more_writes
-    return reads, writes
+            names |= _names(const)
+    return names
 
 
 def template_code(env: Sandbox, tree: nodes.Template) -> types.CodeType:
