@@ -9,6 +9,7 @@ amounts, which are quantized half-up to the style's ``places`` exactly once.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
@@ -24,6 +25,7 @@ from babel.numbers import (
     parse_pattern,
 )
 
+from narrator import cache
 from narrator.derive import round_half_up
 from narrator.errors import InputError
 from narrator.sandbox.policy import bounded_join, safe_format
@@ -116,8 +118,69 @@ def _en_words(number: int, lang: str = "en") -> str:
     return str(num2words(number, lang=lang))
 
 
+#: The libraries that spell numbers, by the name a style gives them (``words.engine``).
+_ENGINES: dict[str, Callable[[int], str]] = {"cn2an": _cn_words, "num2words": _en_words}
+#: Numbers spelt so far by each engine. Kept on disk between processes (narrator.cache,
+#: named by the library's version), so a command need not import the library to write
+#: 一、二、三: the words still come from it, once per version.
+_SPELT: dict[str, dict[int, str]] = {}
+#: Engines whose words changed since they were last stored.
+_UNSTORED: set[str] = set()
+#: Numbers spelt ahead when an engine is first used (section numbers, ordinals, counts).
+SPELT_AHEAD = range(100)
+
+
+def _words_entry(engine: str) -> str | None:
+    from importlib import metadata
+
+    try:
+        version = metadata.version(engine)
+    except metadata.PackageNotFoundError:
+        return None
+    return cache.name([b"number words", engine.encode(), version.encode()])
+
+
+def _spelt(engine: str) -> dict[int, str]:
+    table = _SPELT.get(engine)
+    if table is None:
+        table = _SPELT[engine] = {}
+        entry = _words_entry(engine)
+        stored = cache.load(entry) if entry else None
+        if isinstance(stored, dict):
+            table.update(
+                (number, text)
+                for number, text in stored.items()
+                if type(number) is int and type(text) is str
+            )
+    return table
+
+
+def spell(engine: str, number: int) -> str:
+    """``number`` in words by the engine a style names (remembered across processes)."""
+    table = _spelt(engine)
+    found = table.get(number)
+    if found is None:
+        spell_with = _ENGINES[engine]
+        if not table:  # the library is imported anyway: spell the usual numbers too
+            table.update((n, spell_with(n)) for n in SPELT_AHEAD)
+        found = table[number] = spell_with(number)
+        _UNSTORED.add(engine)
+    return found
+
+
+def store_words() -> None:
+    """Store the numbers spelt since they were last stored (a no-op when none were)."""
+    while _UNSTORED:
+        engine = _UNSTORED.pop()
+        entry = _words_entry(engine)
+        if entry is not None:
+            cache.store(entry, dict(_SPELT[engine]))
+
+
 #: Number-word engines a style may name.
-WORD_ENGINES: dict[str, Callable[[int], str]] = {"cn2an": _cn_words, "num2words": _en_words}
+WORD_ENGINES: dict[str, Callable[[int], str]] = {
+    name: functools.partial(spell, name) for name in _ENGINES
+}
 
 
 class NumberFormatter:

@@ -20,6 +20,8 @@ on first use, per phrasebank.
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -28,11 +30,20 @@ from typing import Any
 
 from jinja2 import StrictUndefined, Template, TemplateError
 
+from narrator import cache as disk_cache
 from narrator.datafile import DataFileError, merge, read_data, read_data_file
 from narrator.errors import InputError
-from narrator.numbers import NumberFormatter
-from narrator.rules import USER_REASON, RuleSet
+from narrator.numbers import NumberFormatter, store_words
+from narrator.rules import USER_REASON, RuleSet, condition_environment
 from narrator.sandbox import Expression, Phrase, Sandbox, freeze
+from narrator.sandbox.phrase import (
+    CodeKey,
+    cache_tag,
+    code_generation,
+    compiled_code,
+    compiled_expression,
+    preload,
+)
 from narrator.sandbox.phrase import mode as template_mode
 from narrator.sandbox.policy import format_refusals
 
@@ -104,18 +115,53 @@ def _read_layer_file(path: Path) -> Any:
     Shipped files never change while narrator runs (the key still holds their size and
     time), and their data is frozen, so every phrasebank built from them shares one copy.
     """
+    stored = _PRELOADED.get(str(path), _NOT_STORED)
     try:
         shipped = path.resolve().is_relative_to(builtin_dir())
         stat = path.stat()
     except OSError:
         shipped = False
     if not shipped:
-        return read_layer_file(path)
+        data = read_layer_file(path) if stored is _NOT_STORED else stored
+        _READ[str(path)] = data
+        return data
     key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if stored is not _NOT_STORED and key not in _SHIPPED:
+        _SHIPPED[key] = freeze(stored)
     found = _SHIPPED.get(key)
     if found is None:
         found = _SHIPPED[key] = freeze(read_layer_file(path))
+    _READ[str(path)] = found
     return found
+
+
+#: The data of layer files read from the on-disk cache, by path, for the content the cache
+#: entry was named by (narrator.cache): the reader's checks passed on that very content.
+_PRELOADED: dict[str, Any] = {}
+#: The data of every layer file read so far, by path (what a phrasebank stores on disk).
+_READ: dict[str, Any] = {}
+_NOT_STORED = object()
+
+
+def _storable(data: Any) -> Any:
+    """Layer data as the on-disk cache holds it (what marshal writes: mappings as dicts,
+    frozen lists as tuples), or _NOT_STORED when it holds what marshal cannot (a Decimal)."""
+    if isinstance(data, Mapping):
+        items = {}
+        for key, value in data.items():
+            value = _storable(value)
+            if value is _NOT_STORED or type(key) not in (str, int, bool):
+                return _NOT_STORED
+            items[key] = value
+        return items
+    if isinstance(data, list | tuple):
+        values = [_storable(value) for value in data]
+        if any(value is _NOT_STORED for value in values):
+            return _NOT_STORED
+        return values if isinstance(data, list) else tuple(values)
+    if data is None or type(data) in (str, int, bool):
+        return data
+    return _NOT_STORED
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
@@ -207,7 +253,11 @@ def _checking_environment() -> Sandbox:
 def _check_expression(source: str, where: str) -> None:
     """Refuse an outline condition the policy refuses, when the profile is read."""
     try:
-        _checking_environment().checked_parse("{{ " + source + " }}")
+        env = _checking_environment()
+        if template_mode() == "compiled":
+            compiled_expression(env, source)  # checked as it compiles (or was, if stored)
+        else:
+            env.checked_parse("{{ " + source + " }}")
     except TemplateError as exc:
         raise PhrasebankError(f"{where}: {source!r}: {exc.message or exc}") from exc
 
@@ -589,6 +639,11 @@ class Phrasebank:
                     self._origins[lang][name] = str(path)
         self.rules = rules
         self._languages: dict[str, Language] = {}
+        #: The on-disk cache entry of this phrasebank's compiled code (None: not kept),
+        #: how many entries it holds, and the code generation last looked at.
+        self._cache_entry: str | None = None
+        self._stored = 0
+        self._generation = -1
         for rule in rules:
             if rule.reason in (None, USER_REASON):
                 continue
@@ -598,6 +653,45 @@ class Phrasebank:
                         f"{rule.origin}: rule {rule.id!r} selects the reason phrase "
                         f"{rule.reason!r}, which {lang}/reasons.yaml does not have"
                     )
+
+    def code_keys(self) -> set[CodeKey]:
+        """The keys of every piece of compiled code this phrasebank may use: templates as
+        rendering and as the load checks compile them, rule and outline conditions."""
+        env = _checking_environment()
+        tag = cache_tag(env)
+        keys: set[CodeKey] = set()
+        for lang in LANGUAGES:
+            data = self._lang_data[lang]
+            joiner = str(_mapping(data.get("style"), "style").get("line_join", ""))
+            for table in ("text", "reasons"):
+                for source in flatten(_mapping(data.get(table), table)).values():
+                    keys.add((tag, "template", join_lines(source, joiner)))
+                    keys.add((tag, "template", source))
+        for step in self.profile.steps:
+            for condition in (step.when, step.each, step.says):
+                if condition is not None:
+                    keys.add((tag, "expression", condition))
+        condition_tag = cache_tag(condition_environment())
+        keys.update((condition_tag, "expression", rule.when) for rule in self.rules)
+        return keys
+
+    def persist(self) -> None:
+        """Store on disk the code compiled for this phrasebank since it was last stored,
+        and the numbers spelt (a no-op when nothing was compiled anywhere since)."""
+        store_words()
+        if self._cache_entry is None or self._generation == code_generation():
+            return
+        self._generation = code_generation()
+        found = compiled_code(self.code_keys())
+        if len(found) <= self._stored:
+            return
+        files = {}
+        for path in (str(self.profile.origin), *map(str, layer_files(self.layers))):
+            data = _storable(_READ.get(path, _NOT_STORED))
+            if data is not _NOT_STORED:
+                files[path] = data
+        if disk_cache.store(self._cache_entry, {"code": found, "files": files}):
+            self._stored = len(found)
 
     def language(self, lang: str) -> Language:
         if lang not in LANGUAGES:
@@ -708,6 +802,13 @@ def profile_layers(
     stay inside the layer that holds the profile), then ``extra`` (overlays, in order).
     """
     name = profile or DEFAULT_PROFILE
+    path, layers, overlays_from = locate_profile(name, extra)
+    return _read_profile(name, path), layers, overlays_from
+
+
+def locate_profile(name: str, extra: Sequence[str | Path] = ()) -> tuple[Path, list[Path], int]:
+    """The file of the profile named, its layers in order, and the index of the first
+    overlay (see :func:`profile_layers`, which also reads and checks the profile)."""
     extra_layers = [Path(p).resolve() for p in extra]
     for layer in extra_layers:
         if not layer.is_dir():
@@ -717,7 +818,6 @@ def profile_layers(
         known = ", ".join(sorted(profiles))
         raise UnknownProfileError(f"unknown profile {name!r} (known: {known})")
     path = profiles[name]
-    prof = _read_profile(name, path)
     own = _mapping(_read_layer_file(path), str(path)).get("layers") or []
     if not isinstance(own, list | tuple):
         raise PhrasebankError(f"{path}: layers: expected a list of folders")
@@ -734,23 +834,83 @@ def profile_layers(
             raise PhrasebankError(f"{path}: layer {str(entry)!r} is not a directory")
         profile_layers.append(layer)
     layers = [builtin_dir(), *profile_layers, *extra_layers]
-    return prof, layers, len(layers) - len(extra_layers)
+    return path, layers, len(layers) - len(extra_layers)
 
 
 _CACHE: dict[tuple[str, tuple[str, ...], str], Phrasebank] = {}
 
 
 def load_phrasebank(profile: str | None = None, extra: Sequence[str | Path] = ()) -> Phrasebank:
-    """The phrasebank for ``profile`` with ``extra`` layers on top (cached)."""
+    """The phrasebank for ``profile`` with ``extra`` layers on top (cached).
+
+    In the compiled mode, the code compiled for the phrasebank is kept on disk
+    (:mod:`narrator.cache`), named by the content of every file of every layer, narrator's
+    compiler and policy, Jinja's and Python's versions: a later process loads it instead
+    of compiling, and a change to any of them is a different entry.
+    """
     name = profile or DEFAULT_PROFILE
     key = (name, tuple(str(Path(p).resolve()) for p in extra), template_mode())
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    prof, layers, overlays_from = profile_layers(name, extra)
-    bank = Phrasebank(layers, prof, overlays_from=overlays_from)
+    path, layers, overlays_from = locate_profile(name, extra)
+    # The stored code first: reading the profile and the layers checks their conditions
+    # and templates by compiling them, which it then need not do again.
+    entry = _cache_entry(name, path, layers) if template_mode() == "compiled" else None
+    stored = _preload(disk_cache.load(entry)) if entry is not None else 0
+    bank = Phrasebank(layers, _read_profile(name, path), overlays_from=overlays_from)
+    bank._cache_entry = entry
+    bank._stored = stored
     _CACHE[key] = bank
     return bank
+
+
+def _preload(stored: Any) -> int:
+    """Take what a phrasebank's cache entry holds: compiled code and layer data."""
+    if not isinstance(stored, dict):
+        return 0
+    files = stored.get("files")
+    if isinstance(files, dict):
+        _PRELOADED.update((path, data) for path, data in files.items() if type(path) is str)
+    return preload(stored.get("code"))
+
+
+def layer_files(layers: Sequence[Path]) -> list[Path]:
+    """Every file a phrasebank of these layers reads, in the order it reads them."""
+    files: list[Path] = []
+    for layer in layers:
+        files += [layer / "catalog.yaml", layer / "rules.yaml"]
+        files += [layer / lang / f"{name}.yaml" for lang in LANGUAGES for name in LANGUAGE_FILES]
+    return files
+
+
+@cache
+def _compiler_fingerprint() -> bytes:
+    """What compiled code depends on besides its source: the compiler and policy (the
+    sandbox's sources), narrator's version, Jinja's, Python's."""
+    import jinja2
+
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in (here / "__init__.py", *sorted((here / "sandbox").glob("*.py"))):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for version in (jinja2.__version__, sys.version, sys.implementation.cache_tag or ""):
+        digest.update(version.encode() + b"\0")
+    return digest.digest()
+
+
+def _cache_entry(name: str, profile: Path, layers: Sequence[Path]) -> str | None:
+    """The name of a phrasebank's compiled code on disk, from everything it depends on."""
+    if disk_cache.directory() is None:
+        return None
+    parts = [b"phrasebank", _compiler_fingerprint(), name.encode()]
+    try:
+        for path in (profile, *layer_files(layers)):
+            parts.append(str(path).encode())
+            parts.append(path.read_bytes() if path.is_file() else b"\0absent")
+    except OSError:
+        return None
+    return disk_cache.name(parts)
 
 
 def render_phrase(

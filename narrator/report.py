@@ -130,7 +130,9 @@ class Report:
 
     def documents(self, lang: LangChoice = "zh", *, tables: bool = False) -> list[Document]:
         langs = LANGUAGES if lang == "both" else (lang,)
-        return [self.document(code, tables=tables) for code in langs]
+        documents = [self.document(code, tables=tables) for code in langs]
+        self.bank.persist()  # what rendering compiled, for the next process
+        return documents
 
     @overload
     def render(

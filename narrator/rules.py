@@ -41,14 +41,21 @@ class ConditionEnvironment(Sandbox):
 _ENV = ConditionEnvironment()
 
 
+def condition_environment() -> Sandbox:
+    """The sandbox rule conditions compile and run in."""
+    return _ENV
+
+
 class Condition:
     """A compiled condition; calling it reads a mapping, and any failure is a RuleError."""
 
-    __slots__ = ("_expression", "compiled", "source")
+    __slots__ = ("_expression", "compiled", "names", "source")
 
     def __init__(self, expression: Expression) -> None:
         self._expression = expression
         self.source = expression.source
+        #: The variables the condition reads.
+        self.names = expression.names
         #: Whether the condition runs as compiled Python (else through Jinja's code).
         self.compiled = expression.compiled
 
@@ -160,6 +167,7 @@ def parse_rule(data: Mapping[str, Any], origin: str) -> Rule:
     prescribed = data.get("prescribed", False)
     if not isinstance(prescribed, bool):
         raise RuleError(f"{where}: prescribed must be true or false")
+    test = compile_condition(when, where=where)
     return Rule(
         id=rule_id,
         description=str(data["description"]).strip(),
@@ -170,8 +178,8 @@ def parse_rule(data: Mapping[str, Any], origin: str) -> Rule:
         unless=_as_tuple(data.get("unless", ()), where, "unless"),
         origin=origin,
         prescribed=prescribed,
-        _test=compile_condition(when, where=where),
-        names=condition_names(when),
+        _test=test,
+        names=test.names,
     )
 
 

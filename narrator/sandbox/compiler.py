@@ -73,6 +73,8 @@ class _Generator(CodeGenerator):
         self._streaming: set[str] = set()
         # Attributes read, each with the module name of its set of types known to expose it.
         self._attributes: dict[str, str] = {}
+        # Names read from the context.
+        self._resolved: set[str] = set()
 
     # -- the function ------------------------------------------------------------------
 
@@ -100,12 +102,15 @@ class _Generator(CodeGenerator):
         # The sets of types known to expose each attribute read, shared by all compiled code.
         for attr, name in self._attributes.items():
             self.writeline(f"{name} = exposing({attr!r})")
+        # The names the code reads from the context (jinja2.meta.find_undeclared_variables).
+        self.writeline(f"names = {tuple(sorted(self._resolved))!r}")
 
     def enter_frame(self, frame: Frame) -> None:
         # Names are read from the render's own variables, then the shared context:
         # Jinja's ``context.resolve_or_missing`` without the Context.
         loads = frame.symbols.loads
         resolved = [t for t, (action, _) in loads.items() if action == VAR_LOAD_RESOLVE]
+        self._resolved.update(loads[target][1] for target in resolved)
         for target in resolved:
             name = loads[target][1]
             self.writeline(
@@ -338,6 +343,8 @@ _NOT_PROVIDED = frozenset(
         "_block_vars",
     }
 )
+# (The module also defines ``names``; a template reading a variable of that name reads it
+# from the context, never the module: names resolve to the function's locals.)
 
 
 def _generate(env: Sandbox, tree: nodes.Template, *, expression: bool) -> types.CodeType:
@@ -390,10 +397,15 @@ def expression_code(env: Sandbox, source: str) -> types.CodeType:
 
 
 def load(env: Sandbox, code: types.CodeType) -> Callable[..., Any]:
-    """The ``root`` function of compiled code, bound to ``env``'s runtime."""
+    """The ``root`` function of compiled code, bound to ``env``'s runtime.
+
+    The function's ``names`` attribute holds the names it reads from the context.
+    """
     namespace = dict(runtime(env))
     exec(code, namespace)  # our own generated code, from a template the policy checked
-    return cast(Callable[..., Any], namespace["root"])
+    root = namespace["root"]
+    root.names = frozenset(namespace["names"])
+    return cast(Callable[..., Any], root)
 
 
 # -- the runtime --------------------------------------------------------------------------

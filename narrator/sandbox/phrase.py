@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import os
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, cast
 
-from jinja2 import Template, nodes
+from jinja2 import Template, meta, nodes
 from jinja2.exceptions import SecurityError
 
 from narrator.sandbox import compiler, policy
@@ -48,13 +48,17 @@ def use(new_mode: str) -> str:
     return old
 
 
-#: Compiled code by (environment, kind, source): a module code object defining ``root``,
-#: or the text of a template that is only text. Filled as templates compile, and from the
-#: on-disk cache (:mod:`narrator.cache`); an entry exists only for a source the policy
-#: accepted, checked by this very code.
-CODE: dict[tuple[str, str, str], types.CodeType | str] = {}
-#: Whether :data:`CODE` gained entries since the on-disk cache was last written.
-CODE_CHANGED = False
+#: A key of :data:`CODE`: (the environment's :func:`cache_tag`, "template" or
+#: "expression", the source).
+CodeKey = tuple[str, str, str]
+#: Compiled code by key: a module code object defining ``root``, or the text of a template
+#: that is only text. Filled as templates compile, and from the on-disk cache
+#: (:mod:`narrator.cache`, via :func:`preload`); an entry exists only for a source the
+#: policy accepted, checked by this very code.
+CODE: dict[CodeKey, types.CodeType | str] = {}
+#: How many entries :data:`CODE` has gained by compiling (a phrasebank stores its
+#: entries on disk when this has moved since it last did).
+code_generation_count = 0
 
 _EMPTY: Mapping[str, Any] = types.MappingProxyType({})
 
@@ -87,10 +91,42 @@ def _constant_text(tree: nodes.Template) -> str | None:
     return "".join(parts)
 
 
-def _remember(key: tuple[str, str, str], entry: types.CodeType | str) -> None:
-    global CODE_CHANGED
+def _remember(key: CodeKey, entry: types.CodeType | str) -> None:
+    global code_generation_count
     CODE[key] = entry
-    CODE_CHANGED = True
+    code_generation_count += 1
+
+
+def code_generation() -> int:
+    """How many entries :data:`CODE` has gained by compiling, so far."""
+    return code_generation_count
+
+
+def compiled_code(keys: Iterable[CodeKey]) -> dict[CodeKey, types.CodeType | str]:
+    """The entries of :data:`CODE` there are for ``keys``."""
+    return {key: CODE[key] for key in keys if key in CODE}
+
+
+def preload(entries: Any) -> int:
+    """Add compiled code read from the on-disk cache; what is not well formed is ignored.
+
+    Only :mod:`narrator.cache` calls this, with a file this user wrote whose name covers
+    this very compiler and policy: the entries are what they compiled and checked.
+    """
+    if not isinstance(entries, dict):
+        return 0
+    added = 0
+    for key, entry in entries.items():
+        if (
+            isinstance(key, tuple)
+            and len(key) == 3
+            and all(type(part) is str for part in key)
+            and key[1] in ("template", "expression")
+            and (type(entry) is str or type(entry) is types.CodeType)
+        ):
+            CODE.setdefault(key, entry)
+            added += 1
+    return added
 
 
 def compiled_template(env: Sandbox, source: str) -> types.CodeType | str | None:
@@ -215,13 +251,14 @@ class Expression:
     copied, and a missing name is whatever the environment's undefined does.
     """
 
-    __slots__ = ("_env", "_evaluate", "_template", "compiled", "source")
+    __slots__ = ("_env", "_evaluate", "_names", "_template", "compiled", "source")
 
     def __init__(self, env: Sandbox, source: str) -> None:
         self._env = env
         self.source = source
         self._template: Template | None = None
         self._evaluate: Callable[..., Any] | None = None
+        self._names: frozenset[str] | None = None
         self.compiled = False
         if _mode == "reference":
             env.checked_parse("{{ " + source + " }}")
@@ -232,7 +269,16 @@ class Expression:
             self._template = env.compile_expression(source, undefined_to_none=False)._template
             return
         self._evaluate = compiler.load(env, code)
+        self._names = cast(frozenset[str], getattr(self._evaluate, "names", None))
         self.compiled = True
+
+    @property
+    def names(self) -> frozenset[str]:
+        """The variables the expression reads (``jinja2.meta.find_undeclared_variables``)."""
+        if self._names is None:
+            tree = self._env.parse("{{ " + self.source + " }}")
+            self._names = frozenset(meta.find_undeclared_variables(tree))
+        return self._names
 
     @property
     def template(self) -> Template:
@@ -257,11 +303,15 @@ class Expression:
 __all__ = [
     "CODE",
     "MODES",
+    "CodeKey",
     "Expression",
     "Phrase",
     "cache_tag",
+    "code_generation",
+    "compiled_code",
     "compiled_expression",
     "compiled_template",
     "mode",
+    "preload",
     "use",
 ]
