@@ -23,6 +23,11 @@ from narrator.phrasebank import Language, Phrasebank, PhrasebankError, Step
 from narrator.sandbox import Expression, safe_format, trust
 
 _SPACES = re.compile(r"[ \t]{2,}")
+#: An amount a template printed, held until its sentence is known (see ``Renderer.amount``):
+#: private-use characters no text holds, unchanged by ``upper``/``lower``/``trim``.
+_HELD = re.compile("\ue000([0-9]+)\ue001")
+_YEAR_MONTH = re.compile(r"([12][0-9]{3})[.\-/年]([0-9]{1,2})月?")
+_HOLD_MARKS = ("\ue000", "\ue001")
 # After runs are collapsed no two spaces touch, so each stray space is one ``" ,"`` pair.
 _STRAY = (*((" " + mark, mark) for mark in ",.;:!?)"), ("( ", "("))
 
@@ -42,6 +47,50 @@ def tidy(text: str) -> str:
         if stray in text:
             text = text.replace(stray, mark)
     return text.strip()
+
+
+def capitalized(text: str) -> str:
+    """``text`` with its first cased letter in upper case (a term as a headword).
+
+    >>> capitalized('"three public consumptions"'), capitalized("财政拨款收入")
+    ('"Three public consumptions"', '财政拨款收入')
+    """
+    for i, char in enumerate(text):
+        if char.lower() != char.upper():
+            return text[:i] + char.upper() + text[i + 1 :]
+    return text
+
+
+def roman(n: int) -> str:
+    """``n`` in upper-case Roman numerals (heading numbers: "Part II").
+
+    >>> roman(4), roman(14), roman(1999)
+    ('IV', 'XIV', 'MCMXCIX')
+    """
+    if not 0 < n < 4000:
+        return str(n)
+    digits = []
+    for value, letters in zip(
+        (1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1),
+        ("M", "CM", "D", "CD", "C", "XC", "L", "XL", "X", "IX", "V", "IV", "I"),
+        strict=True,
+    ):
+        count, n = divmod(n, value)
+        digits.append(letters * count)
+    return "".join(digits)
+
+
+def alpha(n: int) -> str:
+    """``n`` as a lower-case letter, then aa, ab, … (points of a list: "(a)", "(b)").
+
+    >>> alpha(1), alpha(26), alpha(27)
+    ('a', 'z', 'aa')
+    """
+    letters = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
 
 
 _TRUSTING: set[type] = set()
@@ -65,7 +114,18 @@ class Renderer:
         self.names: Mapping[str, str] = {**self.lang.names, **self.edition_names}
         #: Keys of the sentences this renderer has said (the profile may leave some out).
         self.said: set[str] = set()
+        #: Keys of the sentences whose reason this renderer has printed (``reason()``):
+        #: every language prints the reasons of the same sentences (tests/test_outline.py).
+        self.reasoned: set[str] = set()
         self._tidy = bool(self.lang.style.get("tidy_spaces"))
+        #: Amounts printed and not yet formatted: a sentence's amounts share one style.
+        self._held: list[Decimal] = []
+        breaks = self.lang.style.get("sentence_breaks", ())
+        self._breaks: tuple[str, ...] = tuple(str(b) for b in breaks if str(b))
+        #: The level of the last heading rendered: ``numbered`` numbers the level below it.
+        self._depth = 0
+        #: Reason phrases this language words as a statement of its own, not as a cause.
+        self._statements = frozenset(str(k) for k in self.lang.style.get("statement_reasons", ()))
         self.context = self._base_context()
 
     # -- helpers the templates call ------------------------------------------
@@ -83,7 +143,7 @@ class Renderer:
             year=f.unit.year,
             prior_year=f.unit.year - 1,
             unit_name=self.tr(f.unit.name, "unit.name"),
-            amount=n.amount,
+            amount=self.amount,
             pct=self.pct,
             count=self.count,
             words=n.words,
@@ -105,6 +165,11 @@ class Renderer:
             share=self.share,
             shown=self.shown,
             listed=self.listed,
+            with_amount=self.with_amount,
+            zero_lines=self.zero_lines,
+            numbered=self.numbered,
+            stated=self.stated,
+            capital=capitalized,
             economic_list=self.economic_list,
             terms_relation=self.relation,
             used_for=self.used_for,
@@ -131,6 +196,65 @@ class Renderer:
             )
         return context
 
+    def amount(self, value: Decimal | int) -> str:
+        """An amount in 万元, formatted when its sentence is complete (:meth:`finished`).
+
+        The amounts of one sentence share one scale and one number of decimals
+        (:meth:`NumberFormatter.amounts`); until then the amount is held as a mark.
+        """
+        if not isinstance(value, Decimal | int) or isinstance(value, bool):
+            raise TypeError(f"an amount must be a Decimal, got {type(value).__name__}")
+        self._held.append(Decimal(value))
+        return f"{_HOLD_MARKS[0]}{len(self._held) - 1}{_HOLD_MARKS[1]}"
+
+    def _release(self, text: str) -> str:
+        """Format the held amounts of ``text``, sentence by sentence (the style's breaks)."""
+        if _HOLD_MARKS[0] not in text:
+            return text
+        parts = _HELD.split(text)
+        # parts: text, index, text, index, …, text. A sentence break in the text between two
+        # amounts puts them in different sentences.
+        groups: list[list[int]] = [[]]
+        for i in range(1, len(parts), 2):
+            between = parts[i - 1]
+            if groups[-1] and any(mark in between for mark in self._breaks):
+                groups.append([])
+            groups[-1].append(i)
+        for group in groups:
+            values = [self._held[int(parts[i])] for i in group if int(parts[i]) < len(self._held)]
+            if len(values) != len(group):
+                continue  # a mark no amount made (a template copied one): dropped below
+            for i, shown in zip(group, self.numbers.amounts(values), strict=True):
+                parts[i] = shown
+        text = "".join(parts)
+        for mark in _HOLD_MARKS:
+            text = text.replace(mark, "")
+        return text
+
+    def numbered(self, n: int) -> str:
+        """The number of the ``n``-th point of a list in a paragraph, styled as the level
+        below the last heading (the language's ``numbering``): "(a)" under "(1) …"."""
+        pattern = self.lang.style.get("numbering", {}).get(self._depth + 1)
+        if not pattern:
+            return ""
+        return self._number(str(pattern), n).strip()
+
+    def _number(self, pattern: str, n: int) -> str:
+        words = self.numbers.words(n) if "{cn}" in pattern else ""
+        return safe_format(
+            pattern,
+            n=n,
+            cn=words,
+            roman=roman(n) if "{roman}" in pattern else "",
+            alpha=alpha(n) if "{alpha}" in pattern else "",
+        )
+
+    def stated(self, sentence: Sentence) -> bool:
+        """Whether this language words the sentence's reason as a statement of its own
+        (``statement_reasons`` in its style), rather than as a cause ("mainly because …")."""
+        reason = sentence.reason
+        return reason.source == "rule" and (reason.phrase or "") in self._statements
+
     def rate(self, value: Decimal | None) -> str:
         """A growth or completion rate (trailing zeros trimmed when the style asks)."""
         if value is None:
@@ -152,6 +276,15 @@ class Renderer:
         if self.facts.style["list_zero_lines"] == "yes":
             return list(lines)
         return [line for line in lines if line.amount]
+
+    def with_amount(self, lines: Sequence[Line]) -> list[Line]:
+        """The lines that have an amount, in order (whatever the listing style)."""
+        return [line for line in lines if line.amount]
+
+    def zero_lines(self, lines: Sequence[Line]) -> list[Line]:
+        """The lines the listing shows although they are zero ("list_zero_lines"): what a
+        language that states absence in words says has none."""
+        return [line for line in self.listed(lines) if not line.amount]
 
     def economic_list(self, entries: Sequence[str | Text]) -> list[str]:
         return [self.economic(entry) for entry in entries]
@@ -190,14 +323,47 @@ class Renderer:
 
         return str(get_month_names("wide", locale=self.numbers.locale)[number])
 
+    def period(self, text: str | None) -> str:
+        """A year and month the figures give as text ("2019.1"), as the language writes it
+        (its style's ``month_year``, e.g. "{month} {year}": "January 2019"); other text,
+        or a language without the pattern, as given."""
+        if not text:
+            return ""
+        pattern = self.lang.style.get("month_year")
+        found = _YEAR_MONTH.fullmatch(text.strip())
+        if not pattern or found is None or not 1 <= int(found.group(2)) <= 12:
+            return text
+        return safe_format(str(pattern), year=found.group(1), month=self.month(int(found.group(2))))
+
     def glossary_entries(self, items: bool = True) -> list[dict[str, str]]:
-        """The fixed glossary entries, then (``items``) one per 项 the figures report."""
-        entries = [dict(entry) for entry in self.lang.terms.get("glossary", ())]
+        """The fixed glossary entries, then (``items``) one per 项 the figures report.
+
+        The glossary is the one source of the terms it defines: an entry with ``of`` (a
+        terms path such as ``income_sources.operations``) is headed by that term, as the
+        report's text names it, with a capital; an item is named as the report names it
+        (the figures' own name, else the catalog's).
+        """
+        entries = []
+        for entry in self.lang.terms.get("glossary", ()):
+            found = dict(entry)
+            if "of" in found:
+                found["term"] = capitalized(str(self.lang.term(str(found["of"]))))
+            entries.append(found)
         for code in self.facts.decisions.glossary_items if items else ():
             definition = self.definition(code)
             if definition and code in self.lang.names:
-                entries.append({"term": self.item_path(code), "definition": definition})
+                item = self._item(code)
+                entries.append({"term": self.item_path(code, item), "definition": definition})
         return entries
+
+    def _item(self, code: str) -> Any:
+        f = self.facts.figures
+        for budget in (f.general_budget, f.fund_budget, f.state_capital_budget):
+            for cls in budget.classes if budget is not None else ():
+                for item in cls.items:
+                    if item.code == code:
+                        return item
+        return None
 
     def pct(self, value: Decimal | None) -> str:
         if value is None:
@@ -228,7 +394,9 @@ class Renderer:
         return self.lang.render(key, self.context, extra, table=table)
 
     def finished(self, text: str) -> str:
-        """Text as a block prints it: spacing tidied once, where the language asks."""
+        """Text as a block prints it: amounts formatted by sentence, spacing tidied once
+        where the language asks."""
+        text = self._release(text)
         return tidy(text) if self._tidy else text
 
     def text(self, key: str, extra: Mapping[str, Any] | None = None) -> str:
@@ -262,6 +430,7 @@ class Renderer:
     def reason(self, sentence: Sentence) -> str:
         """The sentence's reason text, or the visible placeholder when none exists."""
         self.said.add(sentence.key)  # a reason printed inside another sentence is said too
+        self.reasoned.add(sentence.key)
         reason = sentence.reason
         trim = str(self.lang.style.get("trim_reason", ""))
         if reason.source == "user":
@@ -390,9 +559,8 @@ class Renderer:
                     del counters[deeper]
                 pattern = self.lang.style.get("numbering", {}).get(level)
                 if pattern:
-                    n = counters[level]
-                    words = self.numbers.words(n) if "{cn}" in str(pattern) else ""
-                    number = safe_format(str(pattern), n=n, cn=words)
+                    number = self._number(str(pattern), counters[level])
+            self._depth = level
             return [Heading(step.key + suffix, level, number, text)]
         if step.kind == "paragraph":
             text = self.text(step.source, extra)
