@@ -32,7 +32,7 @@ from narrator.datafile import DataFileError, merge, read_data, read_data_file
 from narrator.errors import InputError
 from narrator.numbers import NumberFormatter
 from narrator.rules import USER_REASON, RuleSet
-from narrator.sandbox import Expression, Phrase, Sandbox, freeze
+from narrator.sandbox import Phrase, Sandbox, freeze
 from narrator.sandbox.policy import format_refusals
 
 #: Languages narrator renders.
@@ -310,7 +310,6 @@ class Language:
         self.tables: Mapping[str, Any] = freeze(_mapping(data.get("tables"), where("tables")))
         self.env = template_environment()
         self._compiled: dict[str, Phrase] = {}
-        self._conditions: dict[str, Expression] = {}
         self._formatters: dict[tuple[tuple[str, str], ...], NumberFormatter] = {}
 
     def where(self, table: str, key: str | None = None) -> str:
@@ -330,13 +329,6 @@ class Language:
                 raise PhrasebankError(f"{self.where('style')}: {exc}") from exc
             self._formatters[key] = found
         return found
-
-    def condition(self, source: str) -> Expression:
-        """An outline condition compiled once per language (the sandbox, StrictUndefined)."""
-        compiled = self._conditions.get(source)
-        if compiled is None:
-            compiled = self._conditions[source] = Expression(self.env, source)
-        return compiled
 
     def has(self, key: str) -> bool:
         return key in self.text

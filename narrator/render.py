@@ -16,11 +16,10 @@ from typing import Any
 from narrator.decisions import Facts, Line, Sentence
 from narrator.derive import Change, Completion
 from narrator.document import Block, Document, Heading, Paragraph
-from narrator.errors import InputError
 from narrator.figures import Text
-from narrator.outline import budgeted, picked
+from narrator.outline import budgeted, evaluate, picked
 from narrator.phrasebank import Language, Phrasebank, PhrasebankError, Step, renders
-from narrator.sandbox import Expression, safe_format, trust
+from narrator.sandbox import safe_format, trust
 from narrator.tables import build_table
 
 _SPACES = re.compile(r"[ \t]{2,}")
@@ -359,9 +358,6 @@ class Renderer:
 
     # -- the outline ----------------------------------------------------------
 
-    def _condition(self, source: str) -> Expression:
-        return self.lang.condition(source)
-
     def document(self) -> Document:
         blocks: list[Block] = []
         counters: dict[int, int] = {}
@@ -379,17 +375,8 @@ class Renderer:
         return Document(self.lang.lang, title, tuple(blocks))
 
     def _outline(self, source: str, index: int, *, each: bool = False) -> Any:
-        """An outline entry's ``when`` (or ``each``: its items), failures naming the entry."""
-        try:
-            value = self._condition(source)(self.context)
-            return tuple(value or ()) if each else value
-        except InputError:
-            raise
-        except Exception as exc:  # a profile's fault, whatever Python raised for it
-            message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
-            raise PhrasebankError(
-                f"{self.bank.profile.origin}: outline entry {index}: {source!r}: {message}"
-            ) from exc
+        """An outline entry's ``when`` (or ``each``: its items) over this language's context."""
+        return evaluate(self.bank, index, source, self.context, each=each)
 
     def _block(
         self,
