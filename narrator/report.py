@@ -17,6 +17,7 @@ from narrator.phrasebank import LANGUAGES, Phrasebank, UnknownProfileError, load
 
 if TYPE_CHECKING:
     from narrator.checks import Diagnostic
+    from narrator.verify import Findings, Source
 
 LangChoice = str  # "zh", "en" or "both"
 
@@ -71,6 +72,17 @@ class Report:
     def check(self) -> list[Diagnostic]:
         """What does not add up in the figures, as diagnostics (see :mod:`narrator.checks`)."""
         return list(self._diagnostics)
+
+    def verify(self, text_or_path: str | Path | Source) -> Findings:
+        """Where a report written by people is wrong against these figures.
+
+        ``text_or_path`` is the report's text, or a ``.txt``, ``.md``, ``.docx`` or ``.pdf``
+        file (see :mod:`narrator.verify`). The findings are a list; in a notebook they show
+        the report with each finding highlighted.
+        """
+        from narrator.verify import verify  # imported when first needed
+
+        return verify(self, text_or_path)
 
     def document(self, lang: str = "zh", *, tables: bool = False) -> Document:
         """One language's document; ``tables`` adds the public tables (公开01–08表).
