@@ -112,6 +112,8 @@ class Comparer:
         self.written_budgets: dict[str, list[tuple[str | None, Decimal]]] = {}
         #: Claims the comparison held against a figure (the property tests mutate these).
         self.checked: list[Claim] = []
+        #: Subjects whose relation word contradicts the figures.
+        self.contradicted: set[str | None] = set()
 
     # -- making findings -------------------------------------------------------------------
 
@@ -503,6 +505,8 @@ class Comparer:
                     span=claim.span,
                 )
             return
+        if not self.once(("absent", (claim.section_index, facet.subject))):
+            return
         self.add(
             "line-not-in-figures",
             claim,
@@ -601,6 +605,7 @@ class Comparer:
                 adjusted = facet.completion(facet.adjusted)
                 if adjusted is not None and _relation(adjusted) == kind:
                     return
+            self.contradicted.add(claim.subject)
             self.add(
                 "relation-contradicts",
                 claim,
@@ -619,6 +624,7 @@ class Comparer:
             if change.difference == 0:
                 return
             actual = "up" if change.difference > 0 else "down"
+            self.contradicted.add(claim.subject)
             self.add(
                 "relation-contradicts",
                 claim,
@@ -656,8 +662,8 @@ class Comparer:
                 sentence = report.facts.sentence(key)
             except KeyError:
                 continue
-            if not sentence.reason.needed:
-                continue
+            if not sentence.reason.needed or claim.subject in self.contradicted:
+                continue  # a report that says 持平 has its finding: the relation
             if self._reason_follows(claims, n, claim):
                 continue
             self.add(

@@ -57,25 +57,39 @@ class Normal:
         return (begin, finish)
 
 
-def normalise(text: str, base: int = 0) -> Normal:
-    """Text as the patterns read it, with the original offset (plus ``base``) of each char.
+#: A character that stands for the end of a sentence where a table or sub-heading was.
+BREAK = "\x00"
+
+
+def normalise(text: str, base: int | Sequence[int] = 0) -> Normal:
+    """Text as the patterns read it, with the original offset of each character kept.
+
+    ``base`` is the offset of the text's first character, or the offset of each of its
+    characters (lines joined from several places). :data:`BREAK` becomes a line break.
 
     >>> n = normalise("214. 96 万元, 占(1,234.5)％")
     >>> n.text
     '214.96万元，占（1,234.5）%'
     >>> n.origin(0, 6)
     (0, 7)
+    >>> normalise("支出2,\\n033.48万元，占").text
+    '支出2,033.48万元，占'
     """
     chars: list[str] = []
     offsets: list[int] = []
     translated = text.translate(_SAME_WIDTH)
+    where = (lambda i: base + i) if isinstance(base, int) else base.__getitem__
     for i, char in enumerate(translated):
-        if char.isspace() or char in "\u200b\ufeff":
+        if char == BREAK:
+            char = "\n"
+        elif char.isspace() or char in "\u200b\ufeff":
             continue
-        if char == "," and not _thousands(translated, i):
+        elif char in ",，" and _thousands(translated, i):
+            char = ","
+        elif char == ",":
             char = "，"
         chars.append(char)
-        offsets.append(base + i)
+        offsets.append(where(i))
     return Normal("".join(chars), tuple(offsets))
 
 
@@ -86,7 +100,7 @@ def _thousands(text: str, i: int) -> bool:
         j -= 1
     if j < 0 or not text[j].isdigit():
         return False
-    digits = [c for c in text[i + 1 : i + 12] if not c.isspace()][:4]
+    digits = [c for c in text[i + 1 : i + 12] if not c.isspace() and c != BREAK][:4]
     return (
         len(digits) >= 3
         and all(c.isdigit() for c in digits[:3])

@@ -23,7 +23,7 @@ from typing import Literal
 
 from narrator.figures import Figures
 from narrator.phrasebank import Phrasebank
-from narrator.verify.lexicon import Lexicon, Normal, normalise
+from narrator.verify.lexicon import BREAK, Lexicon, Normal, normalise
 from narrator.verify.reading import Source
 
 #: The budgets whose lines (类, 款, 项) a report describes, by section.
@@ -72,11 +72,21 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 _SPACED_NUMBERS = re.compile(r"\d[\d,.]*\s+\d[\d,.]*\s+\d")
+_HAN_GAP = re.compile(r"[\u4e00-\u9fff）)]\s+[\u4e00-\u9fff（(]")
+_CLAUSE_MARKS = re.compile(r"[，。；：,;:]")
 
 
 def _is_table_line(line: str) -> bool:
-    # A tab-separated row, or three numbers separated only by spaces (a PDF table row).
-    return "\t" in line or _SPACED_NUMBERS.search(line) is not None
+    """A table row: tab-separated, or a PDF row (numbers, or words, apart by spaces).
+
+    >>> _is_table_line("财政拨款 16.3 16.3 100"), _is_table_line("项目名称 钉钉 归口科室 财务科")
+    (True, True)
+    >>> _is_table_line("2019 年度一般公共预算财政拨款支出 214.96 万元")
+    False
+    """
+    if "\t" in line or _SPACED_NUMBERS.search(line) is not None:
+        return True
+    return len(_HAN_GAP.findall(line)) >= 2 and _CLAUSE_MARKS.search(line) is None
 
 
 class _Builder:
@@ -90,29 +100,25 @@ class _Builder:
         self.in_part = False
         self.section_in_part = False
         self.part_seen = False
+        #: The body's raw lines (joined before normalising: a PDF breaks lines anywhere,
+        #: inside a number too) and each character's offset.
         self.chars: list[str] = []
         self.offsets: list[int] = []
 
-    def add(self, normal: Normal) -> None:
-        self.chars.append(normal.text)
-        self.offsets.extend(normal.offsets)
+    def add(self, raw: str, offset: int) -> None:
+        self.chars.append(raw + "\n")
+        self.offsets.extend(range(offset, offset + len(raw) + 1))
 
     def stop(self, offset: int) -> None:
-        if self.chars and self.chars[-1] != "\n":
-            self.chars.append("\n")
+        if self.chars and self.chars[-1] != BREAK:
+            self.chars.append(BREAK)
             self.offsets.append(offset)
 
     def close(self) -> None:
-        text = "".join(self.chars)
-        if text.strip("\n") or self.heading:
+        body = normalise("".join(self.chars), self.offsets)
+        if body.text.strip("\n") or self.heading:
             self.sections.append(
-                Section(
-                    self.id,
-                    self.heading,
-                    self.heading_span,
-                    self.section_in_part,
-                    Normal(text, tuple(self.offsets)),
-                )
+                Section(self.id, self.heading, self.heading_span, self.section_in_part, body)
             )
         self.chars, self.offsets = [], []
 
@@ -148,13 +154,16 @@ def _structure(source: Source, lex: Lexicon) -> tuple[list[Section], list[Title]
         heading = _heading(lex, normal, numbered is not None or _titled(lex, text))
         if heading is None:
             _title(builder, lex, normal)
-            builder.add(normal)
+            builder.add(raw, offset)
+            if normal.offsets[-1] >= offset + len(raw):  # the next line was its title
+                builder.add(lines[i - 1][1], lines[i - 1][0])
             continue
         title_end, section, kind = heading
         title = text[:title_end]
         span = normal.origin(0, title_end)
-        rest = Normal(text[title_end:], normal.offsets[title_end:])
-        if not rest.text and not title.endswith("。") and i < len(lines):
+        rest_start = span[1]
+        has_rest = title_end < len(text)
+        if not has_rest and not title.endswith("。") and i < len(lines):
             # A heading split over lines: a short last piece without digits ends it.
             nxt_offset, nxt = lines[i]
             tail = normalise(nxt, nxt_offset)
@@ -182,8 +191,9 @@ def _structure(source: Source, lex: Lexicon) -> tuple[list[Section], list[Title]
                 builder.open(None, title, span)
             else:
                 builder.open(section, title, span)
-        if rest.text:
-            builder.add(rest)
+        if has_rest:
+            line_end = normal.offsets[-1] + 1
+            builder.add(source.text[rest_start:line_end], rest_start)
     builder.close()
     sections = builder.sections
     if not builder.part_seen:
