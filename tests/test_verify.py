@@ -206,6 +206,79 @@ HARBOUR_CASES = [
 ]
 
 
+#: A report on the Zhejiang example written by hand, not by narrator: other words
+#: (较上年, 所占比重, 决算数为年初预算的, 主要是由于 …), amounts with fewer decimals,
+#: half-width brackets, lines broken inside sentences. It is correct.
+HANDWRITTEN = Path(__file__).parent / "verify_cases" / "lakeside-handwritten.txt"
+
+#: The known classes of error, written into the hand-written report.
+HANDWRITTEN_CASES = [
+    (
+        "a total contradicts its table",
+        "本年收入合计4300.71万元",
+        "本年收入合计4300.17万元",
+        "amount-mismatch",
+    ),
+    ("a % missing", "同比增长9.67%。", "同比增长9.67。", "percent-missing"),
+    (
+        "a template leftover",
+        "比2022年增加344.46万元",
+        "比2022年增加（减少）344.46万元",
+        "template-leftover",
+    ),
+    (
+        "completion against the wrong budget",
+        "年初预算为2681.7万元，支出决算为2873.5万元，决算数为年初预算的107.2%",
+        "年初预算为2681.7万元，调整预算为2950万元，支出决算为2873.5万元，决算数为年初预算的97.4%",
+        "completion-wrong-budget",
+    ),
+    (
+        "住房公积金 as medical insurance",
+        "主要用于按规定为职工缴纳的住房公积金",
+        "主要用于事业单位医疗保险支出",
+        "used-for-contradicts",
+    ),
+    ("a share that does not match", "61.37万元，占2.1%", "61.37万元，占3.1%", "share-mismatch"),
+    (
+        "a zero-amount line listed",
+        "主要用于以下方面：社会保障",
+        "主要用于以下方面：国防支出0万元，占0%；社会保障",
+        "zero-line-listed",
+    ),
+    (
+        "the year",
+        "与2022年度相比，增加318.50万元",
+        "与2021年度相比，增加318.50万元",
+        "year-mismatch",
+    ),
+    ("last year's amount", "较上年的4,218.46万元", "较上年的4,281.46万元", "amount-mismatch"),
+    (
+        "a decrease called an increase",
+        "比上年减少1.47万元",
+        "比上年增加1.47万元",
+        "relation-contradicts",
+    ),
+    ("a count", "累计3人次", "累计4人次", "count-mismatch"),
+]
+
+
+def test_a_report_written_by_hand_verifies_clean():
+    report = load(LAKESIDE)
+    assert report.verify(HANDWRITTEN) == []
+    verification = Verification(report, source_of(HANDWRITTEN))
+    values = [c for c in verification.located.claims if c.kind == "value"]
+    assert len(values) > 150 and set(values) <= set(verification.checked)  # every number read
+
+
+@pytest.mark.parametrize(
+    ("case", "old", "new", "code"), HANDWRITTEN_CASES, ids=[c[0] for c in HANDWRITTEN_CASES]
+)
+def test_an_error_in_a_report_written_by_hand_is_found(lakeside, case, old, new, code):
+    report, _ = lakeside
+    written, at = _inject(HANDWRITTEN.read_text(encoding="utf-8"), old, new)
+    _one_finding_at(report.verify(written), code, at, len(new))
+
+
 def _inject(text: str, old: str, new: str) -> tuple[str, int]:
     assert text.count(old) >= 1, old
     at = text.index(old)

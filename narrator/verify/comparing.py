@@ -191,7 +191,12 @@ class Comparer:
             self.absent_line(claim, facet)
             return
         if measure in ("amount", "final"):
-            if facet.amounts:
+            year = self.report.figures.unit.year
+            if claim.prior_word or claim.window_year == year - 1:
+                # Last year's amount (上年4218.46万元): held against the prior year's figure.
+                if facet.change is not None:
+                    self.amount(claim, facet, [facet.change.prior], "prior")
+            elif facet.amounts:
                 self.amount(claim, facet, facet.amounts, measure)
         elif measure == "budget":
             self.budget(claim, facet)
@@ -401,6 +406,8 @@ class Comparer:
                 )
             return
         if agrees(claim.number, claim.places, [share.rounded, share.exact]):
+            return
+        if any(agrees(claim.number, claim.places, [o.exact]) for o in facet.other_shares):
             return
         best = share.rounded if share.rounded is not None else share.exact
         expected = self.fix.percent(best)

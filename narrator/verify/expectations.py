@@ -66,6 +66,8 @@ class Facet:
     #: This year against last year; None when the prior year is not known.
     change: Change | None = None
     share: Share | None = None
+    #: Other wholes a report may give the share of (小微 of 中小企业; of 财政拨款支出).
+    other_shares: tuple[Share, ...] = ()
     #: Counts by noun (``count``, ``persons``, ``batches``, ``vehicles``, ``sets``, ``score``).
     counts: Mapping[str, tuple[Decimal, ...]] = field(default_factory=dict)
     #: narrator's sentence keys for this subject's change and completion.
@@ -149,6 +151,14 @@ class Expectations:
         )
         income_blocks = {"*": ("income.body",)}
         self._add(Facet("income.total", "income.total", _d(inc.total), blocks=income_blocks))
+        self._add(
+            Facet(
+                "fiscal.expenditure",
+                "fiscal.expenditure",
+                _d(f.fiscal.expenditure),
+                blocks={"*": ("fiscal_totals.body",)},
+            )
+        )
         names = {"fiscal": "income.fiscal.total"}
         for line in values["income"]["sources"]:
             key = line["key"]
@@ -235,6 +245,7 @@ class Expectations:
                 adjusted=budget.adjusted_budget if budget else None,
                 change=self._sentence_change(f"{name}.change"),
                 share=Share(total, f.expenditure.total),
+                other_shares=(Share(total, f.fiscal.expenditure),),
                 change_key=f"{name}.change",
                 completion_key=f"{name}.completion",
                 blocks={
@@ -494,6 +505,7 @@ class Expectations:
                         f"procurement.{key}",
                         _d(amount),
                         share=Share(amount, pr.total),
+                        other_shares=(Share(amount, pr.sme),) if key == "small_micro" else (),
                         blocks=blocks,
                     )
                 )

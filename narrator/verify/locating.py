@@ -71,6 +71,7 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
         offset += len(line) + 1
 
 
+_YEAR = re.compile(r"(\d{4})年")
 _SPACED_NUMBERS = re.compile(r"\d[\d,.]*\s+\d[\d,.]*\s+\d")
 _HAN_GAP = re.compile(r"[\u4e00-\u9fff）)]\s+[\u4e00-\u9fff（(]")
 _CLAUSE_MARKS = re.compile(r"[，。；：,;:]")
@@ -457,6 +458,9 @@ class Claim:
     base: str = "prior"
     #: ``initial`` or ``adjusted``: the budget named, or None when it is not named.
     qualifier: str | None = None
+    #: Whether the words before an amount name last year (上年), and the year they name.
+    prior_word: bool = False
+    window_year: int | None = None
     #: The span of the word that says the direction of a change (增加, 下降 …).
     word_span: tuple[int, int] = (0, 0)
     #: Where in the section body (normalised offsets) the claim starts.
@@ -593,6 +597,7 @@ class _Reader:
         text = self.text
         subject: str | None = None
         anchor_text = ""
+        whole: tuple[str | None, str] = (None, "")
         stack: list[tuple[str | None, str]] = []
         skipping: str | None = None
         skip_start = 0
@@ -611,6 +616,9 @@ class _Reader:
                 if stack:
                     subject, anchor_text = stack[0]
                     stack.clear()
+                if subject and subject.startswith("class:"):
+                    # A 类 is an item of a listing: the next sentence is about the whole again.
+                    subject, anchor_text = whole
                 continue
             if kind == "semi":
                 if skipping and self._new_subject_follows(events, n):
@@ -631,6 +639,8 @@ class _Reader:
                 subject = event.subject
                 anchor_text = text[event.start : event.end]
                 window = event.end
+                if not event.detail:  # not a line (类, 款, 项)
+                    whole = (subject, anchor_text)
                 self._claim("mention", subject, anchor_text, "mention", event, sentence)
             elif kind == "skip":
                 skipping, skip_start, skip_subject = event.detail, event.end, subject
@@ -790,6 +800,7 @@ class _Reader:
             if roles["initial"].search(window)
             else None
         )
+        years = _YEAR.findall(window)
         measure: str
         factor = Decimal(1)
         if unit in lex.money:
@@ -830,6 +841,8 @@ class _Reader:
             base=self._base(sentence, event.start),
             qualifier=qualifier,
             word_span=word_span,
+            prior_word=bool(roles["prior"].search(window)),
+            window_year=int(years[-1]) if years else None,
         )
 
 
