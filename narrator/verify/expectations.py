@@ -259,6 +259,20 @@ class Expectations:
                 in_figures=budget is not None,
             )
         )
+        for part in ("basic", "project"):
+            amount = getattr(budget, part, None) if budget else None
+            if name == "general_budget" and part == "basic" and amount is None:
+                amount = f.basic.total
+            if amount is not None:
+                self._add(
+                    Facet(
+                        f"{name}.{part}",
+                        f"{name}.{part}",
+                        _d(amount),
+                        share=Share(amount, total),
+                        blocks={"*": (f"{name}.overall", summary)},
+                    )
+                )
         listed = {c["code"]: c for c in values["classes"]} if values else {}
         given = {c.code: c for c in budget.classes} if budget else {}
         structure = (f"{name}.structure", f"{name}.overall", summary)

@@ -177,6 +177,7 @@ class Lexicon:
             self.relations = {str(k): rx(f"relations.{k}", v) for k, v in data["relations"].items()}
             self.skip = {str(k): rx(f"skip.{k}", v) for k, v in data["skip"].items()}
             self.ignore = [rx("ignore", p) for p in data.get("ignore", ())]
+            self.filler = rx("filler", data["filler"])
             units = data["units"]
             self.money = {str(k): Decimal(str(v)) for k, v in units["money"].items()}
             self.percent_units = tuple(str(u) for u in units["percent"])

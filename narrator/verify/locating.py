@@ -72,6 +72,9 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 _YEAR = re.compile(r"(\d{4})年")
+_YEAR_WORD = re.compile(r"\d{4}年度?|上年度?|上一年度?|去年")
+_BRACKETED = re.compile(r"（[^（）]*）")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _SPACED_NUMBERS = re.compile(r"\d[\d,.]*\s+\d[\d,.]*\s+\d")
 _HAN_GAP = re.compile(r"[\u4e00-\u9fff）)]\s+[\u4e00-\u9fff（(]")
 _CLAUSE_MARKS = re.compile(r"[，。；：,;:]")
@@ -745,6 +748,21 @@ class _Reader:
             )
         )
 
+    def _unknown_words(self, window: str) -> bool:
+        """Whether the words before an amount name something other than its subject.
+
+        What is left of them without brackets, years, role words and fillers (其中, 均为,
+        决算数为 …): two Chinese characters or more are a subject narrator does not know.
+        """
+        rest = _BRACKETED.sub("", window)
+        rest = _YEAR_WORD.sub("", rest)
+        roles = self.lex.roles
+        # Longer role words first: 调整预算 before 预算.
+        for name in sorted(roles, key=lambda n: -len(roles[n].pattern)):
+            rest = roles[name].sub("", rest)
+        rest = self.lex.filler.sub("", rest)
+        return len(_HAN.findall(rest)) >= 2
+
     def _base(self, sentence_start: int, position: int) -> str:
         before = self.text[sentence_start:position]
         budget = [m.start() for m in self.lex.roles["base_budget"].finditer(before)]
@@ -805,6 +823,8 @@ class _Reader:
         factor = Decimal(1)
         if unit in lex.money:
             factor = lex.money[unit]
+            if self._unknown_words(window):
+                subject = None  # words of a subject this lexicon does not know: not compared
             if up or down:
                 measure = "change"
             elif roles["executed"].search(window):
