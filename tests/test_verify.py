@@ -262,6 +262,86 @@ HANDWRITTEN_CASES = [
 ]
 
 
+#: A report on the Shanghai example written by hand in the official template's words.
+HARBOUR_HANDWRITTEN = Path(__file__).parent / "verify_cases" / "harbour-handwritten.txt"
+
+HARBOUR_HANDWRITTEN_CASES = [
+    (
+        "a leftover 下降（增长）",
+        "减少7.94万元，下降9.25%",
+        "减少7.94万元，下降（增长）9.25%",
+        "template-leftover",
+    ),
+    ("增长 13.95 without its %", "增长3.22%。", "增长3.22。", "percent-missing"),
+    (
+        "住房公积金 as 事业单位医疗保险支出",
+        "主要用于：按规定为职工缴纳的住房公积金。",
+        "主要用于：事业单位医疗保险支出。",
+        "used-for-contradicts",
+    ),
+    (
+        "a share that does not match its amount",
+        "4.36万元，占5.6%",
+        "4.36万元，占6.5%",
+        "share-mismatch",
+    ),
+    (
+        "a zero-amount line listed",
+        "卫生健康支出（类）579.77万元，占3.11%；",
+        "卫生健康支出（类）579.77万元，占3.11%；国防支出（类）0万元，占0%；",
+        "zero-line-listed",
+    ),
+    (
+        "a stated total against its table",
+        "本年支出合计21,359.88万元",
+        "本年支出合计21,395.88万元",
+        "amount-mismatch",
+    ),
+    (
+        "completion against the full-year budget",
+        "年初预算为18,473.00万元，支出决算为18,642.35万元，完成年初预算的100.92%",
+        "年初预算为18,473.00万元，全年预算为19,200.00万元，支出决算为18,642.35万元，完成年初预算的97.10%",
+        "completion-wrong-budget",
+    ),
+    ("an item's final amount", "支出决算为412.58万元", "支出决算为421.58万元", "amount-mismatch"),
+    (
+        "a performance count",
+        "绩效评级为“良”的项目12个",
+        "绩效评级为“良”的项目13个",
+        "count-mismatch",
+    ),
+]
+
+
+def test_a_shanghai_report_written_by_hand_verifies_clean():
+    report = load(HARBOUR)
+    assert report.verify(HARBOUR_HANDWRITTEN) == []
+    verification = Verification(report, source_of(HARBOUR_HANDWRITTEN))
+    values = [c for c in verification.located.claims if c.kind == "value"]
+    assert len(values) > 130 and set(values) <= set(verification.checked)
+
+
+@pytest.mark.parametrize(
+    ("case", "old", "new", "code"),
+    HARBOUR_HANDWRITTEN_CASES,
+    ids=[c[0] for c in HARBOUR_HANDWRITTEN_CASES],
+)
+def test_an_error_in_a_shanghai_report_written_by_hand_is_found(harbour, case, old, new, code):
+    report, _ = harbour
+    written, at = _inject(HARBOUR_HANDWRITTEN.read_text(encoding="utf-8"), old, new)
+    _one_finding_at(report.verify(written), code, at, len(new))
+
+
+def test_a_hand_written_report_as_pdf_gives_the_same_findings(harbour, tmp_path):
+    report, _ = harbour
+    text = HARBOUR_HANDWRITTEN.read_text(encoding="utf-8")
+    for _, old, new, _ in HARBOUR_HANDWRITTEN_CASES[:5]:
+        text, _ = _inject(text, old, new)
+    expected = _what(report.verify(text))
+    assert len(expected) == 5
+    assert _what(report.verify(write_pdf(text, tmp_path / "h.pdf"))) == expected
+
+
 def test_a_report_written_by_hand_verifies_clean():
     report = load(LAKESIDE)
     assert report.verify(HANDWRITTEN) == []

@@ -650,8 +650,10 @@ class Expectations:
                         f"pm.{key}",
                         f"performance_management.{key}",
                         _d(covered.amount),
+                        budget=covered.amount,  # 涉及预算金额
                         counts=counts,
                         blocks=blocks,
+                        one_budget=True,
                     )
                 )
             evaluated = pm.self_evaluated
