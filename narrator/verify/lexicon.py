@@ -205,7 +205,11 @@ class Lexicon:
 
     def _value_pattern(self) -> re.Pattern[str]:
         units = [*self.other_units, *self.money, *self.percent_units, *self.counts]
-        alternatives = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+        # A one-character unit (万) is a unit only where no word goes on (1.2万人次 is not).
+        alternatives = "|".join(
+            re.escape(u) + (r"(?![\u4e00-\u9fff])" if len(u) == 1 and u >= "\u4e00" else "")
+            for u in sorted(units, key=len, reverse=True)
+        )
         return re.compile(
             r"(?<![\d.,])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
             rf"(?P<unit>{alternatives})"

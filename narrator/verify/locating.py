@@ -135,13 +135,14 @@ class _Builder:
 def _structure(source: Source, lex: Lexicon) -> tuple[list[Section], list[Title]]:
     builder = _Builder(lex)
     lines = list(_lines(source.text))
+    repeated = _running(lines, lex) if source.kind == "pdf" else frozenset()
     i = 0
     while i < len(lines):
         offset, raw = lines[i]
         i += 1
         normal = normalise(raw, offset)
         text = normal.text
-        if not text or any(p.match(text) for p in lex.furniture):
+        if not text or text in repeated or any(p.match(text) for p in lex.furniture):
             continue
         if _is_table_line(raw):
             builder.stop(offset)
@@ -209,6 +210,28 @@ def _structure(source: Source, lex: Lexicon) -> tuple[list[Section], list[Title]
         ] + [s for s in sections if s.id in ("glossary", "overview", "public_tables")]
         sections.sort(key=lambda s: s.heading_span)
     return sections, builder.titles
+
+
+#: A short line printed this often is a running header or footer of a PDF.
+RUNNING_AT_LEAST = 3
+RUNNING_LONGEST = 40
+
+
+def _running(lines: Sequence[tuple[int, str]], lex: Lexicon) -> frozenset[str]:
+    """A PDF's running headers and footers: short lines, no numbers, no full stop, repeated."""
+    counts: dict[str, int] = {}
+    for _, raw in lines:
+        text = normalise(raw).text
+        if 0 < len(text) <= RUNNING_LONGEST and not lex.value.search(text):
+            counts[text] = counts.get(text, 0) + 1
+    return frozenset(
+        text
+        for text, n in counts.items()
+        if n >= RUNNING_AT_LEAST
+        and len(text) >= 6
+        and not lex.numbering.match(text)
+        and text[-1] not in "。；：，"
+    )
 
 
 def _strip_number(lex: Lexicon, text: str) -> str:
@@ -343,9 +366,13 @@ class Anchors:
                     )
                 )
         self.lines: dict[str, list[_Line]] = {b: [] for b in BUDGET_SECTIONS}
+        #: The classes each budget of the figures has: code -> whether it lists its lines.
+        self.classes: dict[str, dict[str, bool]] = {b: {} for b in BUDGET_SECTIONS}
         for budget in BUDGET_SECTIONS:
             figures_budget = getattr(figures, budget, None)
             for cls in figures_budget.classes if figures_budget is not None else ():
+                if cls.amount or cls.items:
+                    self.classes[budget][cls.code] = bool(cls.items)
                 for item in cls.items:
                     own = names_of(item.code)
                     if item.name is not None:
@@ -389,9 +416,19 @@ class Anchors:
             return None
         known = [line for line in self.catalog_lines if len(line.code) == level]
         found = self._match(known, name, sec if item else None, cls, strict=True)
-        if len(found) == 1:
+        if len(found) == 1 and self._absent(budget, found[0].code):
             return f"absent:{budget}:{found[0].code}"
         return None
+
+    def _absent(self, budget: str, code: str) -> bool:
+        """Whether the figures say a line has nothing: its class is not there, or it is there
+        with its lines listed and this one (or, for a 款, any of its 项) is not among them."""
+        listed = self.classes[budget].get(code[:3])
+        if listed is None:
+            return True
+        if not listed:
+            return False  # the figures give the class as a whole: nothing to say of its lines
+        return not any(line.code.startswith(code) for line in self.lines[budget])
 
     @staticmethod
     def _match(
@@ -420,7 +457,7 @@ class Anchors:
         """The subject of a 7-digit code written before a line's name."""
         if any(line.code == code for line in self.lines[budget]):
             return f"item:{budget}:{code}"
-        if any(line.code == code for line in self.catalog_lines):
+        if any(line.code == code for line in self.catalog_lines) and self._absent(budget, code):
             return f"absent:{budget}:{code}"
         return None
 
@@ -846,6 +883,8 @@ class _Reader:
                 return
         else:
             measure = "count"
+            if self._unknown_words(window):
+                subject = None
         self._claim(
             "value",
             subject,
