@@ -325,7 +325,11 @@ class Comparer:
             return
         if not self.once(("direction", span)):
             return
-        word = self.located.source.text[span[0] : span[1]] if span[1] > span[0] else claim.written
+        word = (
+            "".join(self.located.source.text[span[0] : span[1]].split())
+            if span[1] > span[0]
+            else claim.written
+        )
         self.add(
             "relation-contradicts",
             claim,
