@@ -694,3 +694,35 @@ def test_one_mutation_gives_exactly_the_finding_for_that_place(seed, profile, st
         assert finding.code == "percent-missing"
     elif kind == "word":
         assert finding.code == "relation-contradicts"
+
+
+def test_word_headings_without_their_numbers_still_open_sections(harbour, tmp_path):
+    """Word numbers headings by itself: the text has only the title, the style says heading."""
+    from docx import Document
+
+    report, _ = harbour
+    text, _ = _inject(
+        HARBOUR_HANDWRITTEN.read_text(encoding="utf-8"), "4.36万元，占5.6%", "4.36万元，占6.5%"
+    )
+    numbered = re.compile(
+        r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*"
+    )
+    word = Document()
+    for line in text.splitlines():
+        if numbered.match(line):
+            word.add_heading(numbered.sub("", line), level=2)
+        else:
+            word.add_paragraph(line)
+    path = tmp_path / "auto-numbered.docx"
+    word.save(str(path))
+    found = report.verify(path)
+    assert [(f.code, f.section) for f in found] == [("share-mismatch", "three_public")]
+
+
+def test_text_spaced_out_character_by_character_reads_the_same(harbour):
+    report, _ = harbour
+    text, _ = _inject(
+        HARBOUR_HANDWRITTEN.read_text(encoding="utf-8"), "4.36万元，占5.6%", "4.36万元，占6.5%"
+    )
+    spaced = "\n".join(" ".join(line) for line in text.splitlines())
+    assert _what(report.verify(spaced)) == _what(report.verify(text))

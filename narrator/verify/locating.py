@@ -87,8 +87,15 @@ def _is_table_line(line: str) -> bool:
     (True, True)
     >>> _is_table_line("2019 年度一般公共预算财政拨款支出 214.96 万元")
     False
+    >>> _is_table_line("2 0 1 9 年 度 收 、 支 总 计 2 1 4 . 9 6 万 元")
+    False
     """
-    if "\t" in line or _SPACED_NUMBERS.search(line) is not None:
+    if "\t" in line:
+        return True
+    words = line.split()
+    if len(words) >= 6 and sum(len(w) == 1 for w in words) >= 0.8 * len(words):
+        return False  # text spaced out character by character (justified PDF text)
+    if _SPACED_NUMBERS.search(line) is not None:
         return True
     return len(_HAN_GAP.findall(line)) >= 2 and _CLAUSE_MARKS.search(line) is None
 
@@ -144,10 +151,8 @@ def _structure(source: Source, lex: Lexicon) -> tuple[list[Section], list[Title]
         text = normal.text
         if not text or text in repeated or any(p.match(text) for p in lex.furniture):
             continue
-        if _is_table_line(raw):
-            builder.stop(offset)
-            continue
         numbered = lex.numbering.match(text)
+        marked = i - 1 in source.headings  # a Word or Markdown heading, numbered or not
         if numbered and numbered.end() == len(text) and i < len(lines):
             # The number alone on its line, the title on the next.
             nxt_offset, nxt = lines[i]
@@ -156,7 +161,10 @@ def _structure(source: Source, lex: Lexicon) -> tuple[list[Section], list[Title]
                 normal = Normal(text + joined.text, normal.offsets + joined.offsets)
                 text = normal.text
                 i += 1
-        heading = _heading(lex, normal, numbered is not None or _titled(lex, text))
+        heading = _heading(lex, normal, numbered is not None or marked or _titled(lex, text))
+        if (heading is None or heading[2] == "subtitle") and _is_table_line(raw):
+            builder.stop(offset)
+            continue
         if heading is None:
             _title(builder, lex, normal)
             builder.add(raw, offset)

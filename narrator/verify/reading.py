@@ -41,6 +41,8 @@ class Source:
     kind: str = "text"
     #: Offsets at which each page starts (PDF only).
     pages: tuple[int, ...] = ()
+    #: The lines (0-based) the format marks as headings: Word heading styles, Markdown ``#``.
+    headings: frozenset[int] = frozenset()
 
     def page(self, offset: int) -> int | None:
         """The 1-based page of a character offset, for a PDF; otherwise None."""
@@ -70,7 +72,8 @@ def read(path: str | Path) -> Source:
         return _pdf(target)
     text = _decode(target)
     if suffix in (".md", ".markdown"):
-        return Source(markdown_text(text), str(target), "md")
+        marked = frozenset(i for i, line in enumerate(text.split("\n")) if _MD_HEADING.match(line))
+        return Source(markdown_text(text), str(target), "md", headings=marked)
     return Source(text, str(target))
 
 
@@ -129,10 +132,15 @@ def _docx(path: Path) -> Source:
     from docx.text.paragraph import Paragraph
 
     lines: list[str] = []
+    headings: set[int] = set()
     for element in word.element.body.iterchildren():
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append(Paragraph(element, word).text)
+            paragraph = Paragraph(element, word)
+            style = paragraph.style.name if paragraph.style is not None else ""
+            if style.startswith(_HEADING_STYLES):
+                headings.add(len(lines))
+            lines.append(paragraph.text)
         elif tag == "tbl":
             for row in Table(element, word).rows:
                 cells: list[str] = []
@@ -141,7 +149,11 @@ def _docx(path: Path) -> Source:
                     if not cells or cells[-1] != text:  # merged cells repeat
                         cells.append(text)
                 lines.append("\t".join(cells))
-    return Source("\n".join(lines), str(path), "docx")
+    return Source("\n".join(lines), str(path), "docx", headings=frozenset(headings))
+
+
+#: Word paragraph styles that are headings (English and Chinese Word).
+_HEADING_STYLES = ("Heading", "Title", "标题")
 
 
 #: What to install for PDF support.
