@@ -505,7 +505,7 @@ class Comparer:
         self.checked.append(claim)
         code = facet.subject.rsplit(":", 1)[-1]
         if claim.number == 0:
-            if self.report.style.get("list_zero_lines") == "no" and self.once(
+            if self._zero_lines_unwanted() and self.once(
                 ("zero-line", (claim.section_index, facet.subject))
             ):
                 self.add(
@@ -525,6 +525,17 @@ class Comparer:
             values={"code": code, "expected_en": self.fix.amount(Decimal(0), "en")},
             paths=(facet.path,),
         )
+
+    def _zero_lines_unwanted(self) -> bool:
+        """Whether listing a line with nothing in it is wrong: the region's template says so
+        (不涉及的不列), or the figures' own style does; not merely narrator's default."""
+        report = self.report
+        said = {
+            **report.bank.profile.prescribes,
+            **report.figures.style,
+            **report._style_override,
+        }
+        return said.get("list_zero_lines") == "no"
 
     def undescribed(self) -> None:
         """Classes and budgeted lines of the figures that a report listing them leaves out."""
