@@ -727,3 +727,21 @@ def test_a_zero_line_is_wrong_where_the_template_or_the_figures_say_so(lakeside)
     assert report.verify(written) == []  # narrator's default is no rule of the report's
     strict = load(LAKESIDE, style={"list_zero_lines": "no"})
     assert codes(strict.verify(written)) == ["zero-line-listed"]
+
+
+def test_a_sentence_about_last_year_is_not_a_wrong_year(harbour):
+    """2023年度…22918.40万元 gives last year's total; this year's total under 2023 is wrong."""
+    report, _ = harbour
+    text = HARBOUR_HANDWRITTEN.read_text(encoding="utf-8")
+    about_last_year, _ = _inject(
+        text,
+        "与2023年度相比，收入支出总计增加",
+        "2023年度收入支出总计22918.40万元，与2023年度相比，收入支出总计增加",
+    )
+    assert report.verify(about_last_year) == []
+    mislabelled, _ = _inject(
+        text,
+        "上海市港航事务中心2024年度收入支出总计23,655.95万元",
+        "2023年度收入支出总计23,655.95万元",
+    )
+    assert [(f.code, f.written) for f in report.verify(mislabelled)] == [("year-mismatch", "2023")]

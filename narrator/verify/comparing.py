@@ -114,6 +114,8 @@ class Comparer:
         self.checked: list[Claim] = []
         #: Subjects whose relation word contradicts the figures.
         self.contradicted: set[str | None] = set()
+        #: Sentences that give this year's figures under last year's date.
+        self.mislabelled: set[tuple[int, tuple[int, int]]] = set()
 
     # -- making findings -------------------------------------------------------------------
 
@@ -170,10 +172,11 @@ class Comparer:
                 self.relation(claim)
             elif claim.kind == "used_for":
                 self.used_for(claim)
-            elif claim.kind == "year":
-                self.year(claim)
             elif claim.kind == "name":
                 self.name(claim)
+        for claim in self.located.claims:
+            if claim.kind == "year":  # after the amounts: they say which year a sentence means
+                self.year(claim)
         self.titles()
         self.undescribed()
         self.reasons()
@@ -192,10 +195,9 @@ class Comparer:
             return
         if measure in ("amount", "final"):
             year = self.report.figures.unit.year
-            if claim.prior_word or claim.window_year == year - 1:
-                # Last year's amount (上年4218.46万元): held against the prior year's figure.
-                if facet.change is not None:
-                    self.amount(claim, facet, [facet.change.prior], "prior")
+            led = claim.window_year is None and claim.lead_year == year - 1
+            if claim.prior_word or claim.window_year == year - 1 or led:
+                self.prior_amount(claim, facet, led)
             elif facet.amounts:
                 self.amount(claim, facet, facet.amounts, measure)
         elif measure == "budget":
@@ -246,6 +248,22 @@ class Comparer:
             paths=(facet.path,),
             variant=variant,
         )
+
+    def prior_amount(self, claim: Claim, facet: Facet, led: bool) -> None:
+        """Last year's amount (上年4218.46万元, or a sentence that opens with last year)."""
+        assert claim.number is not None
+        prior = facet.change.prior if facet.change is not None else None
+        if prior is not None and agrees(claim.number, claim.places, [prior / claim.factor]):
+            self.checked.append(claim)
+            return
+        current = [c / claim.factor for c in facet.amounts]
+        if led and current and agrees(claim.number, claim.places, current):
+            # This year's figures under last year's date: the year is the finding.
+            self.checked.append(claim)
+            self.mislabelled.add((claim.section_index, claim.sentence_span))
+            return
+        if prior is not None:
+            self.amount(claim, facet, [prior], "prior")
 
     def budget(self, claim: Claim, facet: Facet) -> None:
         assert claim.number is not None
@@ -786,9 +804,18 @@ class Comparer:
 
     def year(self, claim: Claim) -> None:
         assert claim.number is not None
-        expected = self.report.figures.unit.year + int(claim.measure)
-        if int(claim.number) != expected:
-            self.add("year-mismatch", claim, expected=str(expected))
+        offset, _, opens = claim.measure.partition(":")
+        expected = self.report.figures.unit.year + int(offset)
+        written = int(claim.number)
+        if written == expected:
+            return
+        if (
+            opens
+            and written == expected - 1
+            and (claim.section_index, claim.sentence_span) not in self.mislabelled
+        ):
+            return  # a sentence about last year, with last year's figures
+        self.add("year-mismatch", claim, expected=str(expected))
 
     # -- sections -------------------------------------------------------------------------------
 

@@ -169,6 +169,7 @@ class Expectations:
                     names.get(key, f"income.{key}"),
                     _d(line["amount"]),
                     share=Share(line["amount"], inc.total, line["share"]),
+                    other_shares=(Share(line["amount"], inc.grand_total),),
                     blocks=income_blocks,
                 )
             )
@@ -209,6 +210,7 @@ class Expectations:
                     f"expenditure.{key}",
                     _d(line["amount"]),
                     share=Share(line["amount"], exp.total, line["share"]),
+                    other_shares=(Share(line["amount"], exp.grand_total),),
                     blocks={"*": ("expenditure.body",)},
                 )
             )

@@ -153,7 +153,11 @@ class Lexicon:
             self.name_sentence = rx("name_sentence", data["name_sentence"])
             self.self_references = frozenset(str(s) for s in data.get("self_references", ()))
             self.years = [
-                (rx("years", entry["pattern"]), int(entry.get("offset", 0)))
+                (
+                    rx("years", entry["pattern"]),
+                    int(entry.get("offset", 0)),
+                    bool(entry.get("opens")),
+                )
                 for entry in data.get("years", ())
             ]
             self.subjects = [

@@ -72,6 +72,7 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 _YEAR = re.compile(r"(\d{4})年")
+_LEAD_YEAR = re.compile(r"(\d{4})年")
 _YEAR_WORD = re.compile(r"\d{4}年度?|上年度?|上一年度?|去年")
 _BRACKETED = re.compile(r"（[^（）]*）")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -509,6 +510,8 @@ class Claim:
     #: Whether the words before an amount name last year (上年), and the year they name.
     prior_word: bool = False
     window_year: int | None = None
+    #: The year a sentence opens with (2018年度收、支总计…), or None.
+    lead_year: int | None = None
     #: The span of the word that says the direction of a change (增加, 下降 …).
     word_span: tuple[int, int] = (0, 0)
     #: Where in the section body (normalised offsets) the claim starts.
@@ -623,9 +626,10 @@ class _Reader:
                     detail = f"{kind}:{m.groupdict().get('word') or ''}"
                     relations.append(_Event(m.start(), 4, m.end(), "relation", detail=detail))
         events += _select(relations)
-        for pattern, offset in lex.years:
+        for pattern, offset, opens in lex.years:
+            detail = f"{offset}:opens" if opens else str(offset)
             for m in pattern.finditer(text):
-                events.append(_Event(m.start("year"), 4, m.end("year"), "year", detail=str(offset)))
+                events.append(_Event(m.start("year"), 4, m.end("year"), "year", detail=detail))
         for i, char in enumerate(text):
             if char in STOPS:
                 events.append(_Event(i, 0, i + 1, "stop"))
@@ -864,6 +868,7 @@ class _Reader:
             else None
         )
         years = _YEAR.findall(window)
+        lead = _LEAD_YEAR.match(self.text, sentence)
         measure: str
         factor = Decimal(1)
         if unit in lex.money:
@@ -910,6 +915,7 @@ class _Reader:
             word_span=word_span,
             prior_word=bool(roles["prior"].search(window)),
             window_year=int(years[-1]) if years else None,
+            lead_year=int(lead.group(1)) if lead else None,
         )
 
 
