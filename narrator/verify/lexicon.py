@@ -171,6 +171,9 @@ class Lexicon:
             ]
             lines = data["lines"]
             self.line_sections = frozenset(str(s) for s in lines["sections"])
+            self.class_suffix = str(lines.get("suffix", ""))
+            self.year = rx("year", data["year"])
+            self.year_words = rx("year_words", data["year_words"])
             self.class_template = str(lines["class"])
             name = str(lines["name"])
             self.item = rx("lines.item", str(lines["item"]).replace("<name>", name))

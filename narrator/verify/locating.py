@@ -71,9 +71,6 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
         offset += len(line) + 1
 
 
-_YEAR = re.compile(r"(\d{4})年")
-_LEAD_YEAR = re.compile(r"(\d{4})年")
-_YEAR_WORD = re.compile(r"\d{4}年度?|上年度?|上一年度?|去年")
 _BRACKETED = re.compile(r"（[^（）]*）")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _SPACED_NUMBERS = re.compile(r"\d[\d,.]*\s+\d[\d,.]*\s+\d")
@@ -312,19 +309,15 @@ class _Line:
 
 
 def _same_line_name(given: str, name: str) -> bool:
-    """Whether a written 类 or 款 name is the catalog's (with 支出, or cut at a bracket).
+    """Whether a written 类 or 款 name is the catalog's (with more before it, or cut at a
+    bracket: the catalog's names are bare, 社会保障和就业, and the 类 pattern keeps its 支出).
 
-    >>> _same_line_name("社会保障和就业支出", "社会保障和就业")
+    >>> _same_line_name("社会保障和就业支出", "社会保障和就业支出")
     True
     >>> _same_line_name("及相关机构事务", "党委办公厅（室）及相关机构事务")
     True
     """
-    return (
-        given == name
-        or given == name + "支出"
-        or given.endswith(name)
-        or (len(given) >= 4 and name.endswith(given))
-    )
+    return given == name or given.endswith(name) or (len(given) >= 4 and name.endswith(given))
 
 
 def _clean(name: str) -> str:
@@ -353,13 +346,21 @@ class Anchors:
                 name = table.get(code)
                 if name:
                     bare = _clean(str(name))
-                    if bare.endswith("支出") and len(bare) > 2:
-                        bare = bare[: -len("支出")]
+                    if (
+                        lex.class_suffix
+                        and bare.endswith(lex.class_suffix)
+                        and bare != lex.class_suffix
+                    ):
+                        bare = bare[: -len(lex.class_suffix)]
                     self.class_names.setdefault(bare, code)
         self.class_regex = lex.class_pattern(list(self.class_names))
 
+        suffix = lex.class_suffix
+
         def names_of(code: str) -> set[str]:
             found: set[str] = {_clean(str(n[code])) for n in catalogs if code in n}
+            if len(code) == 3 and suffix:
+                found |= {name + suffix for name in found}
             return found
 
         self.catalog_lines: list[_Line] = []
@@ -804,7 +805,7 @@ class _Reader:
         决算数为 …): two Chinese characters or more are a subject narrator does not know.
         """
         rest = _BRACKETED.sub("", window)
-        rest = _YEAR_WORD.sub("", rest)
+        rest = self.lex.year_words.sub("", rest)
         roles = self.lex.roles
         # Longer role words first: 调整预算 before 预算.
         for name in sorted(roles, key=lambda n: -len(roles[n].pattern)):
@@ -867,8 +868,8 @@ class _Reader:
             if roles["initial"].search(window)
             else None
         )
-        years = _YEAR.findall(window)
-        lead = _LEAD_YEAR.match(self.text, sentence)
+        years = self.lex.year.findall(window)
+        lead = self.lex.year.match(self.text, sentence)
         measure: str
         factor = Decimal(1)
         if unit in lex.money:
