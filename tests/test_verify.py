@@ -503,10 +503,11 @@ def test_the_same_findings_from_text_markdown_word_and_pdf(injected, tmp_path):
 
 
 @needs_seed
-def test_the_seed_as_a_pdf_gives_the_same_findings(seed_report, tmp_path):
+def test_the_seed_as_word_and_pdf_gives_the_same_findings(seed_report, tmp_path):
     text = SEED_TEXT.read_text(encoding="utf-8")
-    pdf = write_pdf(text, tmp_path / "seed.pdf")
-    assert _what(seed_report.verify(pdf)) == _what(seed_report.verify(text))
+    expected = _what(seed_report.verify(text))
+    assert _what(seed_report.verify(write_docx(text, tmp_path / "seed.docx"))) == expected
+    assert _what(seed_report.verify(write_pdf(text, tmp_path / "seed.pdf"))) == expected
 
 
 def test_narrators_own_word_and_markdown_verify_clean(harbour, tmp_path):

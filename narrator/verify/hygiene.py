@@ -93,15 +93,19 @@ class Hygiene:
             text = body.text
             for m in lex.percent_required.finditer(text):
                 self.add("percent-missing", section, body, m.start(), m.end())
-            for m in lex.repeated_punctuation.finditer(text):
-                self.add("repeated-text", section, body, m.start(), m.end())
-            for pattern in (lex.repeated_word, lex.repeated_char):
+            for pattern in (lex.repeated_punctuation, lex.repeated_word, lex.repeated_char):
                 for m in pattern.finditer(text):
                     if m.group(0) in lex.repeated_allowed or m.group(1) in lex.repeated_allowed:
                         continue
+                    if self._across_lines(body, m.start(), m.end()):
+                        continue  # a PDF's line break may join two cells or two fragments
                     self.add("repeated-text", section, body, m.start(), m.end())
         self.yuan(checked)
         return self.found
+
+    def _across_lines(self, normal: Normal, start: int, end: int) -> bool:
+        begin, finish = normal.origin(start, end)
+        return "\n" in self.located.source.text[begin:finish]
 
     def yuan(self, checked: Collection[tuple[int, int]]) -> None:
         """An amount in 元 where a report writes every other amount in 万元."""
