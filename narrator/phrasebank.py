@@ -32,7 +32,7 @@ from narrator.datafile import DataFileError, merge, read_data, read_data_file
 from narrator.errors import InputError
 from narrator.numbers import NumberFormatter
 from narrator.rules import USER_REASON, RuleSet
-from narrator.sandbox import Expression, Phrase, Sandbox, freeze
+from narrator.sandbox import Phrase, Sandbox, freeze
 from narrator.sandbox.policy import format_refusals
 
 #: Languages narrator renders.
@@ -229,7 +229,7 @@ class Profile:
     steps: tuple[Step, ...] = ()
 
 
-def _cleanup(text: str, joiner: str) -> str:
+def join_lines(text: str, joiner: str) -> str:
     # Templates are written across lines for legibility; the text is one line.
     return joiner.join(part for part in (line.strip() for line in text.splitlines()) if part)
 
@@ -245,7 +245,7 @@ def compile_phrase(env: Sandbox, source: str, joiner: str = "") -> Phrase:
     Raises :class:`jinja2.TemplateError` (syntax, or what the policy refuses); rendering and
     ``phrasebank check`` both compile through here, so they refuse exactly the same.
     """
-    return Phrase(env, _cleanup(source, joiner))
+    return Phrase(env, join_lines(source, joiner))
 
 
 def _mapping(data: Any, what: str) -> Mapping[str, Any]:
@@ -254,6 +254,18 @@ def _mapping(data: Any, what: str) -> Mapping[str, Any]:
     if not isinstance(data, Mapping):
         raise PhrasebankError(f"{what}: expected a mapping, got {type(data).__name__}")
     return data
+
+
+#: Every text key (or family of keys: a prefix ending in ".") that code renders under a
+#: name it computes, with the variables it passes the template. Filled by :func:`renders`
+#: where the keys are used (the renderer, the tables); ``phrasebank check`` reads it.
+LOOKUPS: dict[str, frozenset[str]] = {}
+
+
+def renders(key: str, *names: str) -> str:
+    """Declare a key (or a family, ``prefix.``) code looks up, with its variables; gives the key."""
+    LOOKUPS[key] = frozenset(names)
+    return key
 
 
 #: Where a key of a language file was defined: ``locate(table, key)`` -> "file:line".
@@ -298,7 +310,6 @@ class Language:
         self.tables: Mapping[str, Any] = freeze(_mapping(data.get("tables"), where("tables")))
         self.env = template_environment()
         self._compiled: dict[str, Phrase] = {}
-        self._conditions: dict[str, Expression] = {}
         self._formatters: dict[tuple[tuple[str, str], ...], NumberFormatter] = {}
 
     def where(self, table: str, key: str | None = None) -> str:
@@ -318,13 +329,6 @@ class Language:
                 raise PhrasebankError(f"{self.where('style')}: {exc}") from exc
             self._formatters[key] = found
         return found
-
-    def condition(self, source: str) -> Expression:
-        """An outline condition compiled once per language (the sandbox, StrictUndefined)."""
-        compiled = self._conditions.get(source)
-        if compiled is None:
-            compiled = self._conditions[source] = Expression(self.env, source)
-        return compiled
 
     def has(self, key: str) -> bool:
         return key in self.text
@@ -604,7 +608,7 @@ class Phrasebank:
 # -- finding layers and profiles ----------------------------------------------
 
 
-def _profile_files(layers: Iterable[Path]) -> dict[str, Path]:
+def profile_files(layers: Iterable[Path]) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for layer in layers:
         folder = layer / "profiles"
@@ -620,7 +624,7 @@ def available_profiles(extra: Sequence[str | Path] = ()) -> dict[str, Profile]:
         if not Path(layer).is_dir():
             raise PhrasebankError(f"phrasebank layer {str(layer)!r} is not a directory")
     layers = [builtin_dir(), *(Path(p) for p in extra)]
-    return {name: _read_profile(name, path) for name, path in _profile_files(layers).items()}
+    return {name: _read_profile(name, path) for name, path in profile_files(layers).items()}
 
 
 def _read_profile(name: str, path: Path) -> Profile:
@@ -667,7 +671,7 @@ def profile_layers(
     for layer in extra_layers:
         if not layer.is_dir():
             raise PhrasebankError(f"phrasebank layer {str(layer)!r} is not a directory")
-    profiles = _profile_files([builtin_dir(), *extra_layers])
+    profiles = profile_files([builtin_dir(), *extra_layers])
     if name not in profiles:
         known = ", ".join(sorted(profiles))
         raise UnknownProfileError(f"unknown profile {name!r} (known: {known})")

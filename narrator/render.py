@@ -16,11 +16,11 @@ from typing import Any
 from narrator.decisions import Facts, Line, Sentence
 from narrator.derive import Change, Completion
 from narrator.document import Block, Document, Heading, Paragraph
-from narrator.errors import InputError
 from narrator.figures import Text
-from narrator.outline import budgeted, picked
-from narrator.phrasebank import Language, Phrasebank, PhrasebankError, Step
-from narrator.sandbox import Expression, safe_format, trust
+from narrator.outline import budgeted, evaluate, picked
+from narrator.phrasebank import Language, Phrasebank, PhrasebankError, Step, renders
+from narrator.sandbox import safe_format, trust
+from narrator.tables import build_table
 
 _SPACES = re.compile(r"[ \t]{2,}")
 #: An amount a template printed, held until its sentence is known (see ``Renderer.amount``):
@@ -94,6 +94,23 @@ def alpha(n: int) -> str:
 
 
 _TRUSTING: set[type] = set()
+
+_RELATION = renders("relation.", "d")
+_USED_FOR = renders("three_public.used_for.")
+_CLASS_PATH = renders("catalog.class_path", "cls")
+_SECTION_PATH = renders("catalog.section_path", "cls", "sec")
+_ITEM_PATH = renders("catalog.item_path", "cls", "sec", "item")
+_ITEM_PATH_NO_SECTION = renders("catalog.item_path_no_section", "cls", "item")
+_CLASS_EXPENDITURE = renders("catalog.class_expenditure", "name")
+_SENTENCES = renders("sentences.", "s", "d", "item", "class_code", "part")
+_VERSUS = renders("versus", "d", "base")
+_CHANGE = renders("change.", "d", "each")
+_COMPLETION = renders("completion.", "d", "of")
+_ORDINAL = renders("ordinal", "n", "word")
+#: The variables an outline entry with ``each:`` adds (besides its ``as:`` name).
+OUTLINE_NAMES = frozenset({"index"})
+#: Reason phrases (``reasons`` table) get the sentence, its value and its subject's name.
+REASON_NAMES = frozenset({"s", "d", "subject", "item", "class_code", "part"})
 
 
 class Renderer:
@@ -290,20 +307,20 @@ class Renderer:
         return [self.economic(entry) for entry in entries]
 
     def relation(self, value: Completion) -> str:
-        return self._render(f"relation.{value.state}", {"d": value})
+        return self._render(_RELATION + value.state, {"d": value})
 
     def used_for(self, part: str) -> str:
         given = getattr(self.facts.figures.three_public, part).used_for
         if given is not None:
             return self.tr(given, f"three_public.{part}.used_for")
-        return self._render(f"three_public.used_for.{part}", {})
+        return self._render(_USED_FOR + part, {})
 
     def item_path(self, code: str, item: Any = None) -> str:
         """类/款/项 as the reports name an item; the figures' own name wins over the catalog's."""
         names = self.names
         cls = self.glossary_name(code[:3])
         if len(code) == 3:
-            return self._render("catalog.class_path", {"cls": cls})
+            return self._render(_CLASS_PATH, {"cls": cls})
         own = self.tr(item.name, f"items.{code}.name") if getattr(item, "name", None) else None
         sec = names.get(code[:5]) or (
             self.tr(item.section_name, f"items.{code}.section_name")
@@ -311,11 +328,11 @@ class Renderer:
             else None
         )
         if len(code) == 5:
-            return self._render("catalog.section_path", {"cls": cls, "sec": own or sec})
+            return self._render(_SECTION_PATH, {"cls": cls, "sec": own or sec})
         name = own or self._catalog_name(code, names)
         if sec is None:
-            return self._render("catalog.item_path_no_section", {"cls": cls, "item": name})
-        return self._render("catalog.item_path", {"cls": cls, "sec": sec, "item": name})
+            return self._render(_ITEM_PATH_NO_SECTION, {"cls": cls, "item": name})
+        return self._render(_ITEM_PATH, {"cls": cls, "sec": sec, "item": name})
 
     def month(self, number: int) -> str:
         """A month's name as the language writes it (Babel's CLDR data)."""
@@ -388,7 +405,7 @@ class Renderer:
             return text.zh
         # The marker names the figure, never quotes the other language's text.
         marker = str(self.lang.term("missing_text"))
-        return safe_format(marker, what=label or "free text")
+        return safe_format(marker, what=label or str(self.lang.term("free_text")))
 
     def _render(self, key: str, extra: Mapping[str, Any], table: str = "text") -> str:
         return self.lang.render(key, self.context, extra, table=table)
@@ -411,13 +428,13 @@ class Renderer:
         """A whole sentence (change or completion) with its reason."""
         self.said.add(sentence.key)
         return self._render(
-            f"sentences.{sentence.form}",
+            _SENTENCES + sentence.form,
             {"s": sentence, "d": sentence.value, **sentence.params},
         )
 
     def versus(self, value: Change, base: str) -> str:
         """A change against a named base (比上年度增加… / 与上年度持平)."""
-        return self._render("versus", {"d": value, "base": base})
+        return self._render(_VERSUS, {"d": value, "base": base})
 
     def phrase(self, key: str, **params: Any) -> str:
         """Another text key rendered with extra variables (templates compose phrases)."""
@@ -459,12 +476,12 @@ class Renderer:
                 raise PhrasebankError(f"{self.lang.lang}: change() of a completion sentence")
             value = said
         option = {"from_zero": "growth_from_zero", "both_zero": "both_zero_change"}.get(value.state)
-        key = f"change.{value.state}" + (f".{self.facts.style[option]}" if option else "")
+        key = _CHANGE + value.state + (f".{self.facts.style[option]}" if option else "")
         return self._render(key, {"d": value, "each": each})
 
     def completion(self, value: Completion, of: str = "") -> str:
         """A budget-completion phrase chosen by the state and the style."""
-        key = f"completion.{value.state}"
+        key = _COMPLETION + value.state
         if value.state == "both_zero":
             key += "." + self.facts.style["both_zero_completion"]
         return self._render(key, {"d": value, "of": of})
@@ -480,7 +497,7 @@ class Renderer:
     def glossary_name(self, code: str) -> str:
         """A 类 as the glossary and the 2024 lists name it (一般公共服务支出)."""
         if code in self.edition_names:
-            return self._render("catalog.class_expenditure", {"name": self.edition_names[code]})
+            return self._render(_CLASS_EXPENDITURE, {"name": self.edition_names[code]})
         return self._catalog_name(code, self.lang.glossary_names)
 
     def definition(self, code: str) -> str:
@@ -498,7 +515,7 @@ class Renderer:
 
     def ordinal(self, index: int) -> str:
         """The lead-in of the ``index``-th point (1-based): 一是 / first."""
-        return self._render("ordinal", {"n": index, "word": self.numbers.words(index)})
+        return self._render(_ORDINAL, {"n": index, "word": self.numbers.words(index)})
 
     def cause(self) -> str:
         established = self.facts.figures.unit.established
@@ -509,9 +526,6 @@ class Renderer:
         return str(self.lang.term(f"causes.{established.cause}"))
 
     # -- the outline ----------------------------------------------------------
-
-    def _condition(self, source: str) -> Expression:
-        return self.lang.condition(source)
 
     def document(self) -> Document:
         blocks: list[Block] = []
@@ -530,17 +544,8 @@ class Renderer:
         return Document(self.lang.lang, title, tuple(blocks))
 
     def _outline(self, source: str, index: int, *, each: bool = False) -> Any:
-        """An outline entry's ``when`` (or ``each``: its items), failures naming the entry."""
-        try:
-            value = self._condition(source)(self.context)
-            return tuple(value or ()) if each else value
-        except InputError:
-            raise
-        except Exception as exc:  # a profile's fault, whatever Python raised for it
-            message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
-            raise PhrasebankError(
-                f"{self.bank.profile.origin}: outline entry {index}: {source!r}: {message}"
-            ) from exc
+        """An outline entry's ``when`` (or ``each``: its items) over this language's context."""
+        return evaluate(self.bank, index, source, self.context, each=each)
 
     def _block(
         self,
@@ -565,8 +570,6 @@ class Renderer:
         if step.kind == "paragraph":
             text = self.text(step.source, extra)
             return [Paragraph(step.key + suffix, text)] if text else []
-        from narrator.tables import build_table
-
         return [build_table(step.source, self, extra, suffix)]
 
 

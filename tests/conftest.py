@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from narrator.api import load
 from narrator.figures import read_file
-from narrator.report import Report, load
+from narrator.report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
+from narrator.api import load
 from narrator.checks import CHECKS, CODES, Diagnostic, format_text, run_checks
 from narrator.cli import main
 from narrator.figures import read_file
 from narrator.phrasebank import load_phrasebank
-from narrator.report import Report, load
+from narrator.report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 LAKESIDE = ROOT / "examples" / "lakeside-water-2023.yaml"

@@ -405,7 +405,7 @@ def test_an_unexpected_exception_is_one_line_saying_it_is_a_bug(capsys, monkeypa
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr("narrator.load", broken)
+    monkeypatch.setattr("narrator.api.load", broken)
     monkeypatch.delenv("NARRATOR_DEBUG", raising=False)
     assert main(["render", str(LAKESIDE)]) == 70
     err = capsys.readouterr().err
@@ -419,7 +419,7 @@ def test_an_interrupt_anywhere_is_one_line_and_exit_130(capsys, monkeypatch):
     def interrupted(*args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("narrator.load", interrupted)
+    monkeypatch.setattr("narrator.api.load", interrupted)
     assert main(["check", str(LAKESIDE)]) == 130
     assert capsys.readouterr().err == "narrator: interrupted\n"
 
