@@ -228,25 +228,42 @@ class Renderer:
         """Format the held amounts of ``text``, sentence by sentence (the style's breaks)."""
         if _HOLD_MARKS[0] not in text:
             return text
-        parts = _HELD.split(text)
-        # parts: text, index, text, index, …, text. A sentence break in the text between two
-        # amounts puts them in different sentences.
-        groups: list[list[int]] = [[]]
-        for i in range(1, len(parts), 2):
-            between = parts[i - 1]
-            if groups[-1] and any(mark in between for mark in self._breaks):
+        return self._release_all([text], [False])[0]
+
+    def _release_all(self, texts: Sequence[str], continued: Sequence[bool]) -> list[str]:
+        """Format the held amounts of consecutive blocks, sentence by sentence.
+
+        A sentence ends at one of the style's ``sentence_breaks`` and at the end of a block,
+        unless ``continued`` says the block's sentence goes on in the next one (a list
+        introduced by "其中：" whose lines are paragraphs of their own).
+        """
+        split = [_HELD.split(text) for text in texts]
+        # Each piece: text, index, text, index, …, text. A sentence break in the text
+        # between two amounts puts them in different sentences.
+        groups: list[list[tuple[int, int]]] = [[]]
+        for block, parts in enumerate(split):
+            for i in range(1, len(parts), 2):
+                if groups[-1] and any(mark in parts[i - 1] for mark in self._breaks):
+                    groups.append([])
+                groups[-1].append((block, i))
+            # The block's sentence ends with it, or a break after its last amount ends it.
+            ended = not continued[block] or any(mark in parts[-1] for mark in self._breaks)
+            if groups[-1] and ended:
                 groups.append([])
-            groups[-1].append(i)
         for group in groups:
-            values = [self._held[int(parts[i])] for i in group if int(parts[i]) < len(self._held)]
-            if len(values) != len(group):
+            indexes = [int(split[block][i]) for block, i in group]
+            if not group or any(index >= len(self._held) for index in indexes):
                 continue  # a mark no amount made (a template copied one): dropped below
-            for i, shown in zip(group, self.numbers.amounts(values), strict=True):
-                parts[i] = shown
-        text = "".join(parts)
-        for mark in _HOLD_MARKS:
-            text = text.replace(mark, "")
-        return text
+            shown = self.numbers.amounts([self._held[index] for index in indexes])
+            for (block, i), text in zip(group, shown, strict=True):
+                split[block][i] = text
+        released = []
+        for parts in split:
+            text = "".join(parts)
+            for mark in _HOLD_MARKS:
+                text = text.replace(mark, "")
+            released.append(text)
+        return released
 
     def numbered(self, n: int) -> str:
         """The number of the ``n``-th point of a list in a paragraph, styled as the level
@@ -540,8 +557,33 @@ class Renderer:
                     blocks.extend(self._block(step, extra, counters, f"[{i}]"))
             else:
                 blocks.extend(self._block(step, {}, counters, ""))
+        blocks = self._finish_paragraphs(blocks)
         title = next((b.text for b in blocks if isinstance(b, Heading) and b.level == 0), "")
         return Document(self.lang.lang, title, tuple(blocks))
+
+    def _finish_paragraphs(self, blocks: Sequence[Block]) -> list[Block]:
+        """Paragraphs as they print: their amounts formatted sentence by sentence (a
+        sentence that goes on in the next paragraph, ending in no break, shares its money
+        style), their spacing tidied; a paragraph with no text left is dropped."""
+        ends = tuple(mark.strip() for mark in self._breaks if mark.strip())
+        texts = [b.text for b in blocks if isinstance(b, Paragraph)]
+        continued = []
+        for i, block in enumerate(blocks):
+            if isinstance(block, Paragraph):
+                after = blocks[i + 1] if i + 1 < len(blocks) else None
+                open_ = not block.text.rstrip().endswith(ends) if ends else False
+                continued.append(isinstance(after, Paragraph) and open_)
+        released = iter(self._release_all(texts, continued))
+        finished: list[Block] = []
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                text = next(released)
+                text = tidy(text) if self._tidy else text
+                if text:
+                    finished.append(Paragraph(block.key, text))
+            else:
+                finished.append(block)
+        return finished
 
     def _outline(self, source: str, index: int, *, each: bool = False) -> Any:
         """An outline entry's ``when`` (or ``each``: its items) over this language's context."""
@@ -568,8 +610,8 @@ class Renderer:
             self._depth = level
             return [Heading(step.key + suffix, level, number, text)]
         if step.kind == "paragraph":
-            text = self.text(step.source, extra)
-            return [Paragraph(step.key + suffix, text)] if text else []
+            # Finished with its neighbors (_finish_paragraphs): a sentence may go on.
+            return [Paragraph(step.key + suffix, self._render(step.source, extra))]
         return [build_table(step.source, self, extra, suffix)]
 
 

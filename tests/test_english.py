@@ -101,8 +101,11 @@ def test_the_amounts_of_one_sentence_share_one_scale_and_one_precision(seed_repo
         "basic expenditure of RMB 1.3866 million (64.51%) and project expenditure of "
         "RMB 0.7630 million (35.49%)" in text
     )
+    # A sentence the Chinese carries over three paragraphs (…其中：/人员经费…；/公用经费…。)
+    # is one sentence in English too: its parts share the total's scale.
+    assert "Public (operating) expenses: RMB 0.0572 million" in text
     # A sentence of its own keeps its own scale: the document's style, applied per sentence.
-    assert "Public (operating) expenses were RMB 57,200" in text
+    assert "The project's full-year budget was RMB 163,000" in text
     shanghai = load(SHANGHAI).render(lang="en")
     assert (
         "The initial budget was RMB 68.2000 million and expenditure in the final accounts "
