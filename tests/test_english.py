@@ -163,3 +163,11 @@ def test_both_puts_each_english_block_after_its_chinese(seed_report):
     assert blocks[zh_index + 1].startswith(
         "In 2019, the grand totals of revenue and of expenditure"
     )
+
+
+def test_a_change_too_small_for_a_rate_is_said_in_words(lakeside_data):
+    """A change that rounds to a rate of 0.00% is "marginal", never "by RMB …, or 0%"."""
+    lakeside_data["prior_year"]["grand_total"] = "4626.10"  # 0.21 of 4626.31: 0.0045%
+    text = Report(load_figures(lakeside_data)).render(lang="en")
+    assert "both grand totals increased marginally, by RMB 2,100." in text
+    assert not re.search(r"(?<![\d.])0%", text)

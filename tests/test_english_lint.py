@@ -32,7 +32,7 @@ DRAFT = EXAMPLES / "lakeside-water-2023-draft.yaml"
 PUBLISHABLE = (LAKESIDE, SHANGHAI)
 #: Generated units per profile, and the style options half of them take (the seed's
 #: conventions: every zero line listed, 增长100%, 增长0%, 完成预算的100%, 占0%).
-UNITS = 160
+UNITS = 300
 SEED_STYLE = {
     "growth_from_zero": "hundred_percent",
     "both_zero_change": "zero_percent",

@@ -79,7 +79,7 @@ _CONVENTIONS = {
 
 @pytest.mark.parametrize("profile", PROFILES)
 def test_generated_units_print_the_same_reasons_in_every_language(profile):
-    for seed in range(60):
+    for seed in range(150):
         data = generate(seed, profile)
         if seed % 2:
             data["style"] = dict(_CONVENTIONS)
