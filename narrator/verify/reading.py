@@ -17,10 +17,20 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from narrator.datafile import DataFileError, require_regular_file
 from narrator.errors import InputError
 
 #: The formats :func:`read` knows, by file extension.
 SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf")
+#: The largest report file read (bytes): published reports are a few megabytes at most.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+#: The most a Word file may unpack to (bytes), and its worst compression ratio: a zip bomb
+#: is refused before python-docx opens it.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+#: The most pages of a PDF read, and the longest text any report may give (characters).
+MAX_PAGES = 1000
+MAX_TEXT_CHARS = 5_000_000
 
 
 class ReportReadError(InputError):
@@ -57,14 +67,21 @@ class Source:
 
 def from_text(text: str, origin: str = "<text>") -> Source:
     """A report given as a string."""
-    return Source(text.replace("\r\n", "\n").replace("\r", "\n"), origin)
+    return Source(_bounded(text.replace("\r\n", "\n").replace("\r", "\n"), Path(origin)), origin)
 
 
 def read(path: str | Path) -> Source:
     """Read a written report from ``path`` by its extension (text for anything unknown)."""
     target = Path(path)
-    if not target.is_file():
-        raise ReportReadError(f"{target}: no such file")
+    try:
+        info = require_regular_file(target)  # a FIFO is never opened, a folder never read
+    except DataFileError as exc:
+        raise ReportReadError(str(exc)) from None
+    if info.st_size > MAX_FILE_BYTES:
+        raise ReportReadError(
+            f"{target}: is too large to be a report ({info.st_size:,} bytes; "
+            f"at most {MAX_FILE_BYTES:,})"
+        )
     suffix = target.suffix.lower()
     if suffix == ".docx":
         return _docx(target)
@@ -90,7 +107,7 @@ def _decode(path: Path) -> str:
             continue
         if "\x00" in text:
             break
-        return text.replace("\r\n", "\n").replace("\r", "\n")
+        return _bounded(text.replace("\r\n", "\n").replace("\r", "\n"), path)
     raise ReportReadError(f"{path}: not a text file in UTF-8 or GB 18030")
 
 
@@ -120,10 +137,37 @@ def markdown_text(text: str) -> str:
     return "\n".join(lines)
 
 
+def _bounded(text: str, path: Path) -> str:
+    if len(text) > MAX_TEXT_CHARS:
+        raise ReportReadError(
+            f"{path}: holds more text than a report ({len(text):,} characters; "
+            f"at most {MAX_TEXT_CHARS:,})"
+        )
+    return text
+
+
+def _refuse_zip_bomb(path: Path) -> None:
+    """Refuse a Word file whose parts would unpack to far more than a report."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReportReadError(f"{path}: not a readable Word (.docx) file: {exc}") from None
+    unpacked = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members) or 1
+    if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_COMPRESSION_RATIO * packed:
+        raise ReportReadError(
+            f"{path}: unpacks to {unpacked:,} bytes from {packed:,}: not a report's Word file"
+        )
+
+
 def _docx(path: Path) -> Source:
     from docx import Document as open_docx  # imported when a Word file is read
     from docx.opc.exceptions import PackageNotFoundError
 
+    _refuse_zip_bomb(path)
     try:
         word = open_docx(str(path))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
@@ -149,7 +193,8 @@ def _docx(path: Path) -> Source:
                     if not cells or cells[-1] != text:  # merged cells repeat
                         cells.append(text)
                 lines.append("\t".join(cells))
-    return Source("\n".join(lines), str(path), "docx", headings=frozenset(headings))
+    text = _bounded("\n".join(lines), path)
+    return Source(text, str(path), "docx", headings=frozenset(headings))
 
 
 #: Word paragraph styles that are headings (English and Chinese Word).
@@ -172,11 +217,19 @@ def _pdf(path: Path) -> Source:
     offset = 0
     try:
         with pdfplumber.open(str(path)) as pdf:
+            if len(pdf.pages) > MAX_PAGES:
+                raise ReportReadError(
+                    f"{path}: has {len(pdf.pages):,} pages; a report has at most {MAX_PAGES:,}"
+                )
             for page in pdf.pages:
                 text = page.extract_text() or ""
+                if offset + len(text) > MAX_TEXT_CHARS:
+                    raise ReportReadError(f"{path}: holds more text than a report")
                 pages.append(offset)
                 parts.append(text)
                 offset += len(text) + 1
+    except ReportReadError:
+        raise
     except Exception as exc:  # pdfminer raises many kinds for a broken file
         raise ReportReadError(f"{path}: not a readable PDF: {exc}") from exc
     return Source("\n".join(parts), str(path), "pdf", tuple(pages))
