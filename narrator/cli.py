@@ -105,6 +105,20 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     _layer_options(check)
 
+    verify = sub.add_parser(
+        "verify",
+        help="check a report written by people against its figures",
+        description="Read a written report (.txt, .md, .docx, or .pdf with narrator[pdf]) and "
+        "say where it contradicts its figures: exit 0 clean, 1 errors (or any finding with "
+        "--strict), 2 unreadable input.",
+    )
+    verify.add_argument("report", metavar="REPORT", help="the written report")
+    verify.add_argument("--figures", required=True, metavar="FILE", help="its figures file")
+    verify.add_argument("--format", choices=("text", "json"), default="text")
+    verify.add_argument("--lang", choices=("en", "zh"), default="en", help="message language")
+    verify.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    _layer_options(verify)
+
     explain = sub.add_parser("explain", help="say where every reason and number came from")
     explain.add_argument("file", help="figures file (YAML or JSON)")
     explain.add_argument("--format", choices=("text", "json"), default="text")
@@ -526,6 +540,24 @@ def _os_problem(exc: OSError) -> str:
     return f"{where}{exc.strerror or exc}"
 
 
+def _verify(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from narrator.api import load
+    from narrator.verify import format_text, to_json
+
+    report = load(args.figures, profile=args.profile, phrasebanks=args.phrasebank)
+    findings = report.verify(Path(args.report))
+    results = [(args.report, findings)]
+    if args.format == "json":
+        sys.stdout.write(to_json(results, lang=args.lang))
+    else:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        sys.stdout.write(format_text(results, lang=args.lang, colour=colour, bank=report.bank))
+    failing = bool(findings) if args.strict else any(f.severity == "error" for f in findings)
+    return EXIT_ERRORS if failing else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; whatever happens, end in a message and an exit code."""
     args = _parser().parse_args(argv)
@@ -543,6 +575,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _profiles(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "verify":
+            return _verify(args)
         if args.command == "phrasebank":
             return _phrasebank(args)
         return _render(args)

@@ -35,7 +35,7 @@ from narrator.datafile import DataFileError, merge, read_data, read_data_file
 from narrator.errors import InputError
 from narrator.numbers import NumberFormatter, store_words
 from narrator.rules import USER_REASON, RuleSet, condition_environment
-from narrator.sandbox import Expression, Phrase, Sandbox, freeze
+from narrator.sandbox import Phrase, Sandbox, freeze
 from narrator.sandbox.phrase import (
     CodeKey,
     cache_tag,
@@ -368,7 +368,6 @@ class Language:
         self._tables: dict[str, dict[str, Phrase]] = {"text": {}, "reasons": {}}
         self._names: dict[str | None, Mapping[str, str]] = {}
         self._terms: dict[str, Any] = {}
-        self._conditions: dict[str, Expression] = {}
         self._formatters: dict[tuple[tuple[str, str], ...], NumberFormatter] = {}
 
     def where(self, table: str, key: str | None = None) -> str:
@@ -400,13 +399,6 @@ class Language:
         if found is None:
             found = self._names[edition] = freeze({**self.names, **self.edition_names(edition)})
         return found
-
-    def condition(self, source: str) -> Expression:
-        """An outline condition compiled once per language (the sandbox, StrictUndefined)."""
-        compiled = self._conditions.get(source)
-        if compiled is None:
-            compiled = self._conditions[source] = Expression(self.env, source)
-        return compiled
 
     def has(self, key: str) -> bool:
         return key in self.text

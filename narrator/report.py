@@ -17,6 +17,7 @@ from narrator.phrasebank import LANGUAGES, Phrasebank, UnknownProfileError, load
 if TYPE_CHECKING:
     from narrator.checks import Diagnostic
     from narrator.outline import Printed
+    from narrator.verify import Findings, Source
 
 LangChoice = str  # "zh", "en" or "both"
 _T = TypeVar("_T")
@@ -81,6 +82,15 @@ class Report:
         init(self, "_style_override", MappingProxyType(dict(style or {})))
         init(self, "_cache", {})
 
+    @property
+    def chosen_style(self) -> Mapping[str, str]:
+        """The style options someone chose (the profile, its prescriptions, the figures, the
+        caller), without the defaults :attr:`style` fills in."""
+        chosen = self.bank.profile
+        return MappingProxyType(
+            {**chosen.style, **self.figures.style, **chosen.prescribes, **self._style_override}
+        )
+
     def _once(self, key: Any, make: Callable[[], _T]) -> _T:
         """``make()``'s value, computed the first time ``key`` is asked for."""
         cache: dict[Any, Any] = self._cache
@@ -115,6 +125,17 @@ class Report:
             lambda: tuple(run_checks(self.figures, self.facts, bank=self.bank, said=self.said)),
         )
         return list(found)
+
+    def verify(self, text_or_path: str | Path | Source) -> Findings:
+        """Where a report written by people is wrong against these figures.
+
+        ``text_or_path`` is the report's text, or a ``.txt``, ``.md``, ``.docx`` or ``.pdf``
+        file (see :mod:`narrator.verify`). The findings are a list; in a notebook they show
+        the report with each finding highlighted.
+        """
+        from narrator.verify import verify  # imported when first needed
+
+        return verify(self, text_or_path)
 
     def document(self, lang: str = "zh", *, tables: bool = False) -> Document:
         """One language's document; ``tables`` adds the public tables (公开01–08表).

@@ -30,6 +30,7 @@ class Renderer(Protocol):
     def glossary_name(self, code: str) -> str: ...
     def item_name(self, item: Item) -> str: ...
     def economic(self, entry: str | Text) -> str: ...
+    def period(self, text: str | None) -> str: ...
 
 
 # Outline entries with ``each:`` over projects pass ``project`` and ``index``.
@@ -61,8 +62,8 @@ def performance_table(r: Renderer, extra: Mapping[str, Any], suffix: str) -> Tab
         add("leader", r.tr(table.leader, f"{where}.leader"))
         add("contact", r.tr(table.contact, f"{where}.contact"))
         add("phone", table.phone)
-        add("start", table.start)
-        add("planned_end", table.planned_end)
+        add("start", r.period(table.start))
+        add("planned_end", r.period(table.planned_end))
         received = (
             percent(table.fiscal_received, table.fiscal_budget)
             if (table.fiscal_received is not None and table.fiscal_budget is not None)

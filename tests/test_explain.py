@@ -39,8 +39,8 @@ def test_a_rule_chosen_reason_names_its_rule_and_inputs(seed_report):
     assert entry["en"] in seed_report.render(lang="en")
 
 
-def test_user_reasons_and_missing_ones_are_told_apart(lakeside_report):
-    entries = {e["sentence"]: e for e in lakeside_report.explain()}
+def test_user_reasons_and_missing_ones_are_told_apart(draft_report):
+    entries = {e["sentence"]: e for e in draft_report.explain()}
     assert entries["totals.change"]["reason_source"] == "user"
     assert entries["totals.change"]["rule"] is None
     missing = entries["fund_budget.completion"]

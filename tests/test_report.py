@@ -31,12 +31,10 @@ def test_changing_one_figure_rerenders_its_sentences(lakeside_report):
     assert "授予中小企业合同金额100.00万元" not in lakeside_report.render()
 
 
-def test_a_user_reason_replaces_the_placeholder(lakeside_report):
+def test_a_user_reason_replaces_the_placeholder(draft_report):
     key = "fund_budget.completion"
-    assert lakeside_report.facts.sentence(key).reason.source == "missing"
-    changed = lakeside_report.with_reason(
-        key, "部分工程结转下年。", "Some works were carried over."
-    )
+    assert draft_report.facts.sentence(key).reason.source == "missing"
+    changed = draft_report.with_reason(key, "部分工程结转下年。", "Some works were carried over.")
     assert changed.facts.sentence(key).reason.source == "user"
     assert "主要原因是：部分工程结转下年。" in changed.render()
 

@@ -31,7 +31,7 @@ from narrator.document import Document, Heading, Paragraph, Table
 from narrator.figures import FiguresError, load_figures, read_file
 from narrator.formats import writer
 from narrator.report import Report
-from tests.conftest import LAKESIDE, ROOT, SEED
+from tests.conftest import DRAFT, LAKESIDE, ROOT, SEED
 
 TEMP = ".narrator-tmp"
 
@@ -388,7 +388,7 @@ def test_check_json_has_an_entry_for_every_input(tmp_path, capsys, deadline):
     (tmp_path / "folder.yaml").mkdir()
     (tmp_path / "wrong.yaml").write_text("unit: {name: 1}\nincome: 3\n", encoding="utf-8")
     files = [
-        str(LAKESIDE),
+        str(DRAFT),  # readable, with findings (a clean file has no entry: nothing to say)
         *(str(tmp_path / n) for n in ("pipe.yaml", "broken.yaml", "folder.yaml", "wrong.yaml")),
         str(tmp_path / "missing.yaml"),
     ]
