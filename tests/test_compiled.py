@@ -392,3 +392,15 @@ def test_extra_variables_shadow_the_shared_context():
     compiled, reference = both(lambda: Phrase(_env(), "{{ s }}{{ n }}").render(context, {"s": 1}))
     assert compiled == reference == ("ok", "13")
     assert context["s"] == "abc"
+
+
+# -- the plain baseline does the same work ------------------------------------------------
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_plain_baseline_prints_the_same_report(profile):
+    """benchmarks/plain.py (stock Jinja2, no sandbox) is the same work: the same bytes."""
+    from benchmarks import plain
+
+    for source in [*EXAMPLES, *(generate(seed, profile) for seed in range(20))]:
+        assert plain.render(source, profile) == load(source, profile=profile).render("both")
