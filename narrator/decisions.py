@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 from pydantic import BaseModel
 
@@ -802,9 +802,38 @@ def _collect_sentences(value: Any, found: list[Sentence]) -> None:
         if not is_dataclass(value) or isinstance(value, type | BaseModel):
             _NO_SENTENCES.add(kind)  # figures models and the like: never walked again
             return
-        names = _FIELDS[kind] = tuple(f.name for f in fields(value))
+        names = _sentence_fields(kind)
+        if not names:
+            _NO_SENTENCES.add(kind)
+            return
     for name in names:
         _collect_sentences(getattr(value, name), found)
+
+
+def _sentence_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a decided type whose declared type can hold a sentence (mypy holds the
+    declarations to the values), in field order."""
+    found = _FIELDS.get(kind)
+    if found is None:
+        _FIELDS[kind] = ()  # a type that holds itself holds nothing more through itself
+        hints = get_type_hints(kind)
+        found = _FIELDS[kind] = tuple(
+            f.name for f in fields(kind) if _may_hold_sentence(hints.get(f.name, Any))
+        )
+    return found
+
+
+def _may_hold_sentence(annotation: Any) -> bool:
+    if annotation is Sentence:
+        return True
+    if get_origin(annotation) is not None:
+        return any(_may_hold_sentence(arg) for arg in get_args(annotation) if arg is not Ellipsis)
+    if isinstance(annotation, type):
+        if annotation in _NO_SENTENCES or issubclass(annotation, BaseModel | str):
+            return False
+        if is_dataclass(annotation):
+            return bool(_sentence_fields(annotation))
+    return True  # Any, or a type this cannot see into
 
 
 # Values that hold no sentence, and the fields of each decided type (looked up once).

@@ -10,6 +10,7 @@ amounts, which are quantized half-up to the style's ``places`` exactly once.
 from __future__ import annotations
 
 import functools
+import string
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
@@ -28,7 +29,7 @@ from babel.numbers import (
 from narrator import cache
 from narrator.derive import round_half_up
 from narrator.errors import InputError
-from narrator.sandbox.policy import bounded_join, safe_format
+from narrator.sandbox.policy import bounded_join, check_text, format_refusals, safe_format
 
 #: Amounts, percentages or number words a formatter remembers before it starts afresh
 #: (bounded memory in long batches).
@@ -207,6 +208,31 @@ WORD_ENGINES: dict[str, Callable[[int], str]] = {
 }
 
 
+def _filler(template: str) -> Callable[[str], str]:
+    """``safe_format(template, value=...)`` as a function: for the usual template, one
+    ``{value}`` between two texts, a concatenation; any other goes to safe_format."""
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError:
+        parts = []
+    fields = [
+        (field, spec, conversion) for _, field, spec, conversion in parts if field is not None
+    ]
+    if fields == [("value", "", None)] and not format_refusals(template, ["value"]):
+        before = "".join(text for text, field, _, _ in parts[: _field_index(parts) + 1])
+        after = "".join(text for text, _, _, _ in parts[_field_index(parts) + 1 :])
+
+        def fill(value: str) -> str:
+            return check_text(before + value + after, "a formatted text")
+
+        return fill
+    return lambda value: safe_format(template, value=value)
+
+
+def _field_index(parts: Sequence[tuple[str, str | None, str | None, str | None]]) -> int:
+    return next(i for i, part in enumerate(parts) if part[1] is not None)
+
+
 class NumberFormatter:
     """Formats numbers as one language writes them.
 
@@ -226,6 +252,7 @@ class NumberFormatter:
         self._spelled: dict[int, str] = {}
         self._plurals: dict[int, str] = {}
         self._counts: dict[tuple[int, str], str] = {}
+        self._groups: dict[tuple[Decimal | int, ...], tuple[str, ...]] = {}
         try:
             self.locale = _locale(str(style["locale"]))
             amount = style["amount"]
@@ -250,6 +277,11 @@ class NumberFormatter:
             chosen = (options or {}).get(option, str(amount.get("default", "")))
             self._amount_style = chosen
             self._auto = amount.get("auto", {})
+            self._threshold = Decimal(str(self._auto.get("threshold", "100")))
+            #: Each format's template filled with a formatted number (checked once).
+            self._fillers = {
+                name: _filler(template) for name, (_, _, template) in self._amount_formats.items()
+            }
             self._amount_zero = amount.get("zero")
             pct = style.get("percent", {})
             self._pct_pattern = _pattern(str(pct.get("pattern", "0.00")), self.locale)
@@ -314,24 +346,33 @@ class NumberFormatter:
         >>> en.amounts([Decimal("76.30")])
         ['RMB 763,000']
         """
+        key = tuple(values)
+        found = self._groups.get(key)
+        if found is not None:
+            return list(found)
         shown = [self.rounded(Decimal(value)) for value in values]
         zero = self._amount_zero
         counted = [value for value in shown if value != 0 or zero is None]
         style = self._amount_style
         if style == "auto":
-            threshold = Decimal(str(self._auto.get("threshold", "100")))
             largest = max((abs(value) for value in counted), default=Decimal(0))
-            style = str(self._auto["above" if largest >= threshold else "below"])
-        scale, pattern, template = self._amount_formats[style]
+            style = str(self._auto["above" if largest >= self._threshold else "below"])
+        scale, pattern, _ = self._amount_formats[style]
         fixed = pattern.uniform(
             [value * scale for value in counted], self._decimal_steps.get(style, ())
         )
-        return [
-            str(zero)
-            if value == 0 and zero is not None
-            else safe_format(template, value=fixed.apply(value * scale))
+        fill = self._fillers[style]
+        formatted = [
+            str(zero) if value == 0 and zero is not None else fill(fixed.apply(value * scale))
             for value in shown
         ]
+        # Remembered by the values as given: equal values print alike once rounded, except
+        # a signed zero ("-0"), which is never remembered.
+        if not any(type(value) is Decimal and value.is_signed() for value in key):
+            if len(self._groups) >= AMOUNT_CACHE_SIZE:
+                self._groups.clear()
+            self._groups[key] = tuple(formatted)
+        return formatted
 
     # -- percentages --------------------------------------------------------
 

@@ -61,6 +61,14 @@ def tidy(text: str) -> str:
     return text.strip()
 
 
+def _breaks_in(text: str, breaks: Sequence[str]) -> bool:
+    """Whether ``text`` holds any of the sentence breaks."""
+    for mark in breaks:  # noqa: SIM110 - a loop, not a generator: this runs per amount
+        if mark in text:
+            return True
+    return False
+
+
 def capitalized(text: str) -> str:
     """``text`` with its first cased letter in upper case (a term as a headword).
 
@@ -249,17 +257,19 @@ class Renderer:
         unless ``continued`` says the block's sentence goes on in the next one (a list
         introduced by "其中：" whose lines are paragraphs of their own).
         """
-        split = [_HELD.split(text) for text in texts]
+        mark = _HOLD_MARKS[0]
+        split = [_HELD.split(text) if mark in text else [text] for text in texts]
+        breaks = self._breaks
         # Each piece: text, index, text, index, …, text. A sentence break in the text
         # between two amounts puts them in different sentences.
         groups: list[list[tuple[int, int]]] = [[]]
         for block, parts in enumerate(split):
             for i in range(1, len(parts), 2):
-                if groups[-1] and any(mark in parts[i - 1] for mark in self._breaks):
+                if groups[-1] and _breaks_in(parts[i - 1], breaks):
                     groups.append([])
                 groups[-1].append((block, i))
             # The block's sentence ends with it, or a break after its last amount ends it.
-            ended = not continued[block] or any(mark in parts[-1] for mark in self._breaks)
+            ended = not continued[block] or _breaks_in(parts[-1], breaks)
             if groups[-1] and ended:
                 groups.append([])
         for group in groups:
@@ -271,9 +281,10 @@ class Renderer:
                 split[block][i] = text
         released = []
         for parts in split:
-            text = "".join(parts)
-            for mark in _HOLD_MARKS:
-                text = text.replace(mark, "")
+            text = "".join(parts) if len(parts) > 1 else parts[0]
+            if mark in text or _HOLD_MARKS[1] in text:
+                for held in _HOLD_MARKS:
+                    text = text.replace(held, "")
             released.append(text)
         return released
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -52,7 +53,7 @@ def _collect(node: Any, path: str, found: list[tuple[str, Text]]) -> None:
     if isinstance(node, Text):
         found.append((path, node))
     elif isinstance(node, BaseModel):
-        for name in type(node).model_fields:
+        for name in _text_fields(type(node)):
             value = getattr(node, name)
             if type(value) not in _LEAVES:
                 _collect(value, f"{path}.{name}" if path else name, found)
@@ -65,6 +66,30 @@ def _collect(node: Any, path: str, found: list[tuple[str, Text]]) -> None:
             if type(item) not in _LEAVES:
                 _collect(item, f"{path}.{key}" if path else str(key), found)
 
+
+def _text_fields(kind: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model type whose declared type can hold a Text (in field order)."""
+    found = _TEXT_FIELDS.get(kind)
+    if found is None:
+        found = _TEXT_FIELDS[kind] = tuple(
+            name for name, field in kind.model_fields.items() if _may_hold(field.annotation)
+        )
+    return found
+
+
+def _may_hold(annotation: Any) -> bool:
+    """Whether a value of this declared type may be or hold a Text (pydantic enforces it)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _may_hold(get_args(annotation)[0])
+    if origin is Literal:
+        return False
+    if origin in (Union, UnionType, tuple, list):
+        return any(_may_hold(arg) for arg in get_args(annotation) if arg is not Ellipsis)
+    return annotation not in _LEAVES
+
+
+_TEXT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {}
 
 # Values that hold no Text: most of a figures model, skipped before the slower checks.
 _LEAVES = frozenset({str, int, bool, float, Decimal, type(None)})

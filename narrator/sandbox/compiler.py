@@ -25,6 +25,7 @@ templates print the same bytes and fail with the same message.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import keyword
 import types
@@ -354,7 +355,9 @@ def _generate(env: Sandbox, tree: nodes.Template, *, expression: bool) -> types.
             generator.visit(tree)
         except RecursionError:
             raise too_deep(None, None) from None
-        code = env._compile(cast(io.StringIO, generator.stream).getvalue(), "<template>")
+        source = cast(io.StringIO, generator.stream).getvalue()
+        # A name of its own per template: tracebacks and profiles tell them apart.
+        code = env._compile(source, f"<phrase {hashlib.sha1(source.encode()).hexdigest()[:10]}>")
     except TemplateSyntaxError as exc:
         exc.translated = True  # as Jinja's own compile says it: the message alone
         raise
