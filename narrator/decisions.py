@@ -307,6 +307,28 @@ def _fmt(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+class Inputs(Mapping[str, str]):
+    """The figures and derived values a decision read, as text (what ``explain`` shows):
+    kept as values and made text when read, since most reports are never explained."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = values
+
+    def __getitem__(self, key: str) -> str:
+        return _fmt(self._values[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
 class _Decider:
     """Builds the decisions section by section; every builder returns values, nothing else."""
 
@@ -402,7 +424,7 @@ class _Decider:
             form=form or key,
             value=value,
             subject=subject,
-            inputs={name: _fmt(v) for name, v in {**inputs, **derived}.items()},
+            inputs=Inputs({**inputs, **derived}),
             reason=self._reason(key, kind, value, reason),
             params=MappingProxyType(params),
             defaulted=tuple(defaulted),
@@ -410,7 +432,7 @@ class _Decider:
 
     def computed(self, key: str, section: str, paragraph: str, inputs: Mapping[str, Any]) -> None:
         self.computations.append(
-            Computation(key, section, paragraph, {name: _fmt(v) for name, v in inputs.items()})
+            Computation(key, section, paragraph, Inputs(dict(inputs)))
         )
 
     def _shares_computed(
