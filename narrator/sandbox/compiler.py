@@ -489,6 +489,12 @@ def _make_runtime(env: Sandbox) -> dict[str, Any]:
         if kind is dict or kind is types.MappingProxyType:
             if attribute not in _MAPPING_ATTRIBUTES and attribute in obj:
                 return obj[attribute]
+        elif kind is Namespace:
+            # What a {% set ns.x = … %} holds: any name but a private one, any data.
+            if attribute[:1] != "_":
+                value = getattr(obj, attribute, missing)
+                if value is not missing and _is_data(value):
+                    return value
         else:
             names = exposed.get(kind)
             if (names is not None and attribute in names) or (
