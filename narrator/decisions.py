@@ -43,10 +43,12 @@ from narrator.style import STYLE_OPTIONS, StyleOptionError, resolve_style
 
 __all__ = [
     "STYLE_OPTIONS",
+    "Basis",
     "Decisions",
     "Facts",
     "Reason",
     "Sentence",
+    "StatedBudget",
     "StyleOptionError",
     "decide",
     "resolve_style",
@@ -70,12 +72,29 @@ class Reason:
         return self.source != "not_needed"
 
 
+#: The budgets a completion may compare with: 年初预算 and 全年预算 (the full-year budget).
+Basis = Literal["initial", "full_year"]
+
+
+@dataclass(frozen=True)
+class StatedBudget:
+    """A budget a completion sentence states: which one (``initial`` or ``full_year``)."""
+
+    basis: Basis
+    amount: Decimal
+
+
 @dataclass(frozen=True)
 class Sentence:
     """A change or budget-completion sentence with its decided reason.
 
     ``form`` names the sentence template (``sentences.<form>`` in the phrasebank): one
     form serves every sentence of a kind, e.g. each item's ``general_budget.item_completion``.
+
+    A completion of a budget's expenditure (the total or a 款/项 item) also says which
+    budgets it states (``budgets``: 年初预算, 全年预算 or both, from the style option
+    ``budget_basis``), which one its completion and deviation compare with (``basis``, the
+    budget of ``value``), and whether it prints its completion rate (``rate_shown``).
     """
 
     key: str
@@ -89,6 +108,12 @@ class Sentence:
     params: Mapping[str, Any] = field(default_factory=dict)
     #: Inputs that were not in the figures and were taken as 0 (no prior-year figures).
     defaulted: tuple[str, ...] = ()
+    #: The budget ``value`` compares with, for a budget's completion; None otherwise.
+    basis: Basis | None = None
+    #: The budgets the sentence states, in order (the last is ``basis``).
+    budgets: tuple[StatedBudget, ...] = ()
+    #: Whether the sentence prints its completion rate.
+    rate_shown: bool = True
 
 
 @dataclass(frozen=True)
@@ -139,7 +164,7 @@ class ClassLine:
 
 @dataclass(frozen=True)
 class ItemLine:
-    """A 款/项 item and its completion sentence (None when it has no initial budget)."""
+    """A 款/项 item and its completion sentence (None when it gives no budget)."""
 
     class_code: str
     item: Item
@@ -170,7 +195,8 @@ class BudgetDecision:
     """One budget's expenditure (general public, government fund, state capital)."""
 
     total: Decimal
-    initial_budget: Decimal
+    initial_budget: Decimal | None
+    adjusted_budget: Decimal | None
     share_of_expenditure: Decimal | None
     change: Sentence
     completion: Sentence
@@ -281,6 +307,7 @@ expose(
     ),
     Change,
     Completion,
+    StatedBudget,
     Sentence,
     Reason,
     Computation,
@@ -300,6 +327,16 @@ expose(
     ProcurementDecision,
     Decisions,
 )
+
+
+#: The budgets each value of the style option ``budget_basis`` states, in order.
+_BASES_STATED: Mapping[str, tuple[Basis, ...]] = {
+    "initial": ("initial",),
+    "full_year": ("full_year",),
+    "both": ("initial", "full_year"),
+}
+#: The figures field of each budget a completion may compare with.
+_BUDGET_FIELDS: Mapping[Basis, str] = {"initial": "initial_budget", "full_year": "adjusted_budget"}
 
 
 def _fmt(value: Any) -> str:
@@ -330,6 +367,7 @@ class _Decider:
         kind: Kind,
         value: Change | Completion,
         given: tuple[str, Text] | None = None,
+        basis: Basis | None = None,
     ) -> Reason:
         """The reason of one sentence: prescribed rules, then the user's text, then rules.
 
@@ -345,6 +383,7 @@ class _Decider:
             "rate": value.rate,
             "prior_given": self.unit.prior_given,
             "style": self.style,
+            "basis": basis,
         }
         if isinstance(value, Change):
             context.update(current=value.current, prior=value.prior)
@@ -387,6 +426,8 @@ class _Decider:
         *,
         reason: tuple[str, Text] | None = None,
         defaulted: Sequence[str] = (),
+        budgets: Sequence[StatedBudget] = (),
+        rate_shown: bool = True,
         **params: Any,
     ) -> Sentence:
         derived = {
@@ -394,6 +435,7 @@ class _Decider:
             "derived.difference": value.difference,
             "derived.rate": value.rate,
         }
+        basis = budgets[-1].basis if budgets else None
         return Sentence(
             key=key,
             section=section,
@@ -402,10 +444,30 @@ class _Decider:
             value=value,
             subject=subject,
             inputs={name: _fmt(v) for name, v in {**inputs, **derived}.items()},
-            reason=self._reason(key, kind, value, reason),
+            reason=self._reason(key, kind, value, reason, basis),
             params=MappingProxyType(params),
             defaulted=tuple(defaulted),
+            basis=basis,
+            budgets=tuple(budgets),
+            rate_shown=rate_shown,
         )
+
+    def stated_budgets(
+        self, initial: Decimal | None, adjusted: Decimal | None
+    ) -> tuple[StatedBudget, ...]:
+        """The budgets a completion states, the one it compares with last (``budget_basis``).
+
+        ``initial`` states 年初预算, ``full_year`` 全年预算, ``both`` both (compared with the
+        full-year budget). A budget the figures do not give is not stated; when the chosen
+        one is missing, the other is (a unit set up during the year has only 全年预算).
+        """
+        option = self.style["budget_basis"]
+        given: dict[Basis, Decimal | None] = {"initial": initial, "full_year": adjusted}
+        wanted = _BASES_STATED[option]
+        stated = [StatedBudget(b, v) for b in wanted if (v := given[b]) is not None]
+        if not stated:
+            stated = [StatedBudget(b, v) for b, v in given.items() if v is not None][:1]
+        return tuple(stated)
 
     def computed(self, key: str, section: str, paragraph: str, inputs: Mapping[str, Any]) -> None:
         self.computations.append(
@@ -548,9 +610,12 @@ class _Decider:
             self._item(section, cls.code, item) for cls in budget.classes for item in cls.items
         )
         prior_path = f"prior_year.{prior_name}"
+        stated = self.stated_budgets(budget.initial_budget, budget.adjusted_budget)
+        compared = stated[-1].amount
         return BudgetDecision(
             total=budget.total,
             initial_budget=budget.initial_budget,
+            adjusted_budget=budget.adjusted_budget,
             share_of_expenditure=percent(budget.total, self.f.expenditure.total),
             change=self.sentence(
                 f"{section}.change",
@@ -565,22 +630,24 @@ class _Decider:
                 f"{section}.completion",
                 section,
                 "completion",
-                completion(budget.total, budget.initial_budget),
+                completion(budget.total, compared),
                 subject,
                 {
                     f"{section}.total": budget.total,
-                    f"{section}.initial_budget": budget.initial_budget,
+                    **{f"{section}.{_BUDGET_FIELDS[b.basis]}": b.amount for b in stated},
                 },
+                budgets=stated,
             ),
             classes=classes,
             item_lines=items,
         )
 
     def _item(self, section: str, class_code: str, item: Item) -> ItemLine:
-        if item.initial_budget is None:
+        stated = self.stated_budgets(item.initial_budget, item.adjusted_budget)
+        if not stated:
             return ItemLine(class_code, item, None)
         key = f"{section}.items.{item.code}.completion"
-        value = completion(item.amount, item.initial_budget)
+        value = completion(item.amount, stated[-1].amount)
         # A reason written on the item itself is the user's reason for that sentence.
         path = f"{section}.items[{item.code}].reason"
         reason = (path, item.reason) if item.reason is not None else None
@@ -592,10 +659,15 @@ class _Decider:
             "item",
             {
                 f"{section}.items[{item.code}].amount": item.amount,
-                f"{section}.items[{item.code}].initial_budget": item.initial_budget,
+                **{
+                    f"{section}.items[{item.code}].{_BUDGET_FIELDS[b.basis]}": b.amount
+                    for b in stated
+                },
             },
             f"{section}.item_completion",
             reason=reason,
+            budgets=stated,
+            rate_shown=self.style["item_completion_rate"] == "yes",
             item=item,
             class_code=class_code,
         )

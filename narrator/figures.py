@@ -374,6 +374,9 @@ class Item(_Model):
         default=None, description="The 款 name, when the catalog does not have the 款."
     )
     initial_budget: Amount | None = Field(default=None, description="年初预算.")
+    adjusted_budget: Amount | None = Field(
+        default=None, description="全年预算: 年初预算 with the year's adjustments."
+    )
     amount: Amount = Field(description="支出决算.")
     used_for: BiText | None = Field(default=None, description="主要用于….")
     reason: BiText | None = Field(default=None, description="Reason for a deviation from budget.")
@@ -408,11 +411,21 @@ class BudgetExpenditure(_Model):
     """Expenditure of one budget (general public or government fund) by class."""
 
     total: Amount
-    initial_budget: Amount = Field(description="年初预算.")
-    adjusted_budget: Amount | None = Field(default=None, description="调整预算.")
+    initial_budget: Amount | None = Field(
+        default=None, description="年初预算 (omitted for a unit set up during the year)."
+    )
+    adjusted_budget: Amount | None = Field(
+        default=None, description="全年预算: 年初预算 with the year's adjustments."
+    )
     basic: Amount | None = None
     project: Amount | None = None
     classes: tuple[FunctionalClass, ...] = ()
+
+    @model_validator(mode="after")
+    def _a_budget_is_given(self) -> BudgetExpenditure:
+        if self.initial_budget is None and self.adjusted_budget is None:
+            raise ValueError("needs initial_budget (年初预算), adjusted_budget (全年预算) or both")
+        return self
 
 
 class Measure(_Model):

@@ -93,6 +93,7 @@ class Renderer:
             reason=self.reason,
             change=self.change,
             completion=self.completion,
+            budget_equal=self.budget_equal,
             class_name=self.class_name,
             item_name=self.item_name,
             glossary_name=self.glossary_name,
@@ -299,6 +300,11 @@ class Renderer:
         if value.state == "both_zero":
             key += "." + self.facts.style["both_zero_completion"]
         return self._render(key, {"d": value, "of": of})
+
+    def budget_equal(self, sentence: Sentence) -> str:
+        """A final equal to its budget, as the style option ``budget_equal`` states it."""
+        base = self.lang.term(f"budget_figures.{sentence.basis or 'initial'}")
+        return self._render(f"budget_equal.{self.facts.style['budget_equal']}", {"base": base})
 
     def class_name(self, code: str) -> str:
         return self._catalog_name(code, self.names)

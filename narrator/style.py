@@ -12,6 +12,9 @@ from narrator.errors import InputError
 
 #: Style options and their values; the first value is the default.
 STYLE_OPTIONS: Mapping[str, tuple[str, ...]] = {
+    "budget_basis": ("initial", "full_year", "both"),
+    "item_completion_rate": ("no", "yes"),
+    "budget_equal": ("flat", "equal_to", "same_as", "basically_flat"),
     "growth_from_zero": ("not_comparable", "hundred_percent"),
     "both_zero_change": ("flat", "zero_percent"),
     "both_zero_completion": ("not_applicable", "hundred_percent"),

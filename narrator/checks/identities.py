@@ -15,6 +15,8 @@ Codes
     ``classes-sum``                   functional classes = budget total (each budget)
     ``items-sum``                     listed 款/项 items = their class; listed 项 = their 款
     ``budget-basic-project``          budget basic + project = budget total, when both given
+    ``item-budgets-sum``              the 款/项 items' 年初预算 (and 全年预算) = the budget's,
+                                      when every class lists items that all give that budget
     ``basic-total``                   基本支出表 total = general_budget.basic (exact)
     ``basic-parts``                   基本支出 = 人员经费 + 公用经费
     ``three-public-total``            "三公" expenditure = its three parts
@@ -43,7 +45,7 @@ from narrator.checks.core import (
     equal,
     sum_identity,
 )
-from narrator.figures import BudgetExpenditure, ThreePublic
+from narrator.figures import BudgetExpenditure, Item, ThreePublic
 
 
 @check(
@@ -191,13 +193,8 @@ def _budget_structure(ctx: CheckContext) -> Iterator[Diagnostic]:
             )
         for i, cls in enumerate(budget.classes):
             where = f"{section}.classes[{i}]"
-            codes = [item.code for item in cls.items]
             # An item listed under another listed item (项 under its 款) is part of that item.
-            top = [
-                (j, item)
-                for j, item in enumerate(cls.items)
-                if not any(item.code != c and item.code.startswith(c) for c in codes)
-            ]
+            top = _top_items(cls.items)
             if top:
                 yield from sum_identity(
                     ctx,
@@ -233,6 +230,43 @@ def _budget_structure(ctx: CheckContext) -> Iterator[Diagnostic]:
                     ("project", f"{section}.project", budget.project),
                 ],
             )
+
+
+def _top_items(items: tuple[Item, ...]) -> list[tuple[int, Item]]:
+    """The items not listed under another listed item (a 项 under its listed 款 is not)."""
+    codes = [item.code for item in items]
+    return [
+        (j, item)
+        for j, item in enumerate(items)
+        if not any(item.code != c and item.code.startswith(c) for c in codes)
+    ]
+
+
+@check({"item-budgets-sum": "error"}, rounding=True)
+def _item_budgets(ctx: CheckContext) -> Iterator[Diagnostic]:
+    for section, budget in budgets(ctx.figures):
+        for field in ("initial_budget", "adjusted_budget"):
+            total = getattr(budget, field)
+            if total is None or not budget.classes:
+                continue
+            parts: list[Part] = []
+            for i, cls in enumerate(budget.classes):
+                top = _top_items(cls.items)
+                if not top or any(getattr(item, field) is None for _, item in top):
+                    parts = []  # a class without its items' budgets: nothing to compare
+                    break
+                parts += [
+                    (None, f"{section}.classes[{i}].items[{j}].{field}", getattr(item, field))
+                    for j, item in top
+                ]
+            if parts:
+                yield from sum_identity(
+                    ctx,
+                    "item-budgets-sum",
+                    f"{section}.{field}",
+                    (f"{section}.{field}", total),
+                    parts,
+                )
 
 
 @check({"basic-total": "error", "basic-parts": "error"}, rounding=True)

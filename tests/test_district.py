@@ -1,0 +1,206 @@
+"""What real district reports need: full-year budgets, completion rates, their own wording.
+
+Each option is held in both languages: the decision is taken once (``narrator.decisions``),
+and the Chinese and the English say the same comparison.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from narrator.figures import FiguresError, load_figures, read_file
+from narrator.report import Report
+from tests.conftest import EXAMPLES
+
+HARBOUR = EXAMPLES / "shanghai-harbour-2024.yaml"
+
+
+@pytest.fixture
+def harbour() -> Any:
+    """The Shanghai example's figures, with a full-year budget for the total and each item."""
+    data = read_file(HARBOUR)
+    general = data["general_budget"]
+    general["adjusted_budget"] = Decimal("18700.00")
+    for cls in general["classes"]:
+        for item in cls["items"]:
+            item["adjusted_budget"] = item["initial_budget"]
+    # 2080506: 516.30 at the start of the year, 509.84 after adjustment, 509.84 spent;
+    # 2140199: 4260.00, then 4493.46 (the items' full-year budgets add up to 18700.00).
+    general["classes"][0]["items"][1]["adjusted_budget"] = Decimal("509.84")
+    general["classes"][2]["items"][3]["adjusted_budget"] = Decimal("4493.46")
+    return data
+
+
+def report(data: Any, **style: str) -> Report:
+    return Report(load_figures(data), style=style)
+
+
+def paragraph(text: str, start: str) -> str:
+    """The paragraph of ``text`` that starts with ``start``."""
+    return next(p for p in text.split("\n\n") if p.startswith(start))
+
+
+# -- 全年预算: which budget a completion compares with ---------------------------------------
+
+
+def test_the_initial_budget_is_the_default_basis(harbour):
+    r = report(harbour)
+    sentence = r.facts.sentence("general_budget.completion")
+    assert sentence.basis == "initial" and [b.basis for b in sentence.budgets] == ["initial"]
+    zh = paragraph(r.render("zh"), "一般公共预算财政拨款支出年初预算")
+    assert zh.startswith(
+        "一般公共预算财政拨款支出年初预算为18473.00万元，支出决算为18642.35万元，完成年初预算的100.92%。"
+    )
+    assert "决算数大于预算数的主要原因：" in zh
+
+
+def test_a_full_year_basis_compares_completion_and_deviation_with_the_full_year_budget(harbour):
+    r = report(harbour, budget_basis="full_year")
+    sentence = r.facts.sentence("general_budget.completion")
+    assert sentence.basis == "full_year"
+    assert sentence.value.budget == Decimal("18700.00") and sentence.value.state == "under"
+    assert sentence.inputs["general_budget.adjusted_budget"] == "18700.00"
+    zh, en = r.render("zh"), r.render("en")
+    assert (
+        "一般公共预算财政拨款支出全年预算为18700.00万元，支出决算为18642.35万元，完成全年预算的99.69%。"
+        "决算数小于全年预算数的主要原因：" in zh
+    )
+    assert "年初预算" not in paragraph(zh, "一般公共预算财政拨款支出全年预算")
+    assert (
+        "The full-year budget for expenditure from fiscal appropriations under the general public "
+        "budget was RMB 187 million and expenditure in the final accounts was RMB 186.4235 "
+        "million, representing 99.69% of the full-year budget. The final accounts figure was "
+        "lower than the full-year budget figure mainly because" in en
+    )
+
+
+def test_both_budgets_in_one_sentence_compare_with_the_full_year_one(harbour):
+    r = report(harbour, budget_basis="both")
+    zh, en = r.render("zh"), r.render("en")
+    assert (
+        "一般公共预算财政拨款支出年初预算为18473.00万元，全年预算为18700.00万元，"
+        "支出决算为18642.35万元，完成全年预算的99.69%。决算数小于全年预算数的主要原因：" in zh
+    )
+    assert (
+        "The initial budget for expenditure from fiscal appropriations under the general public "
+        "budget was RMB 184.73 million, the full-year budget was RMB 187 million and expenditure "
+        "in the final accounts was RMB 186.4235 million, representing 99.69% of the full-year "
+        "budget." in en
+    )
+    # An item equal to its full-year budget is stated as such, with no reason (Shanghai).
+    item = r.facts.sentence("general_budget.items.2080506.completion")
+    assert item.value.state == "equal" and not item.reason.needed
+    assert "年初预算为516.30万元，全年预算为509.84万元，支出决算为509.84万元。预决算持平。" in zh
+    assert (
+        "The initial budget was RMB 5.163 million, the full-year budget was RMB 5.0984 million and "
+        "expenditure in the final accounts was RMB 5.0984 million. The final accounts figure was "
+        "equal to the budget figure." in en
+    )
+
+
+def test_a_unit_set_up_during_the_year_has_only_a_full_year_budget(harbour):
+    del harbour["general_budget"]["initial_budget"]
+    for cls in harbour["general_budget"]["classes"]:
+        for item in cls["items"]:
+            del item["initial_budget"]
+    r = report(harbour)  # the default basis is the initial budget, which it does not have
+    sentence = r.facts.sentence("general_budget.completion")
+    assert sentence.basis == "full_year" and sentence.value.budget == Decimal("18700.00")
+    assert "一般公共预算财政拨款支出全年预算为18700.00万元" in r.render("zh")
+    assert all(
+        line.completion.basis == "full_year" for line in r.facts.decisions.general_budget.item_lines
+    )
+
+
+def test_a_budget_with_neither_budget_is_refused_naming_it(harbour):
+    del harbour["general_budget"]["initial_budget"]
+    del harbour["general_budget"]["adjusted_budget"]
+    with pytest.raises(FiguresError) as caught:
+        load_figures(harbour)
+    assert "general_budget: needs initial_budget (年初预算), adjusted_budget (全年预算)" in str(
+        caught.value
+    )
+
+
+def test_an_item_without_a_budget_has_no_completion_sentence(harbour):
+    item = harbour["general_budget"]["classes"][0]["items"][0]
+    del item["initial_budget"], item["adjusted_budget"]
+    r = report(harbour)
+    line = r.facts.decisions.general_budget.item_lines[0]
+    assert line.item.code == "2080505" and line.completion is None
+    assert "机关事业单位基本养老保险缴费支出（项）" not in r.render("zh")
+
+
+def test_rules_see_which_budget_a_completion_compares_with(harbour, tmp_path):
+    (tmp_path / "rules.yaml").write_text(
+        "rules:\n"
+        "  - id: adjusted_in_year\n"
+        "    description: below the full-year budget\n"
+        "    kinds: [completion]\n"
+        "    sentences: ['general_budget.completion']\n"
+        "    when: \"basis == 'full_year' and state == 'under'\"\n"
+        "    reason: budget_as_planned\n"
+        "    prescribed: true\n",
+        encoding="utf-8",
+    )
+    harbour["profile"] = "shanghai-2024"
+    for basis, rule in (("full_year", "adjusted_in_year"), ("initial", None)):
+        figures = load_figures(harbour)
+        r = Report(figures, phrasebanks=[tmp_path], style={"budget_basis": basis})
+        sentence = r.facts.sentence("general_budget.completion")
+        assert sentence.reason.rule == rule, basis
+    assert r.explain()  # explain names the basis among the rule's inputs
+
+
+def test_the_items_budgets_must_add_up_to_the_budgets(harbour):
+    codes = lambda r: {d.code for d in r.check()}  # noqa: E731
+    assert "item-budgets-sum" not in codes(report(harbour))
+    harbour["general_budget"]["initial_budget"] = Decimal("18500.00")
+    harbour["general_budget"]["adjusted_budget"] = Decimal("18000.00")
+    found = [d for d in report(harbour).check() if d.code == "item-budgets-sum"]
+    assert [d.path for d in found] == [
+        "general_budget.initial_budget",
+        "general_budget.adjusted_budget",
+    ]
+    assert found[0].values["sum"] == "18473.00" and found[0].values["difference"] == "27.00"
+    assert "年初预算18500.00万元与所列11个款/项科目的该项预算之和18473.00万元不符" in found[
+        0
+    ].message("zh")
+    assert "The initial general public budget, 18500.00, does not equal" in found[0].message("en")
+
+
+def test_no_items_budget_sum_when_a_class_lacks_its_items_budgets(harbour):
+    harbour["general_budget"]["initial_budget"] = Decimal("1.00")
+    del harbour["general_budget"]["classes"][4]["items"][0]["initial_budget"]
+    assert "item-budgets-sum" not in {d.code for d in report(harbour).check()}
+
+
+# -- a completion rate in every item sentence ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "zh", "en"),
+    [
+        (
+            "no",
+            "年初预算为312.50万元，支出决算为318.72万元。决算数大于预算数的主要原因：",
+            "The initial budget was RMB 3.125 million and expenditure in the final accounts was "
+            "RMB 3.1872 million. The final accounts figure was higher than",
+        ),
+        (
+            "yes",
+            "年初预算为312.50万元，支出决算为318.72万元，完成年初预算的101.99%。决算数大于预算数的主要原因：",
+            "The initial budget was RMB 3.125 million and expenditure in the final accounts was "
+            "RMB 3.1872 million, representing 101.99% of the initial budget. The final accounts",
+        ),
+    ],
+)
+def test_item_completion_rate(harbour, option, zh, en):
+    r = report(harbour, item_completion_rate=option)
+    assert r.facts.sentence("general_budget.items.2101101.completion").rate_shown is (
+        option == "yes"
+    )
+    assert zh in r.render("zh") and en in r.render("en")
