@@ -171,7 +171,11 @@ def _text(zh: str, en: str) -> dict[str, str]:
 def _classes(
     rng: random.Random, total: int, pool: tuple[str, ...], *, fund: bool
 ) -> tuple[list[dict[str, Any]], int]:
-    """Functional classes adding up to ``total`` and their items; also the items' budget."""
+    """Functional classes adding up to ``total`` and their items; also the items' budget.
+
+    The budget is returned negative when every class lists items that all give a budget: the
+    budget's own initial budget must then equal it (the checker's ``item-budgets-sum``).
+    """
     if total == 0:
         return [], 0
     _, _, items_by_class = _catalog()
@@ -180,6 +184,7 @@ def _classes(
     amounts = _split(rng, total, len(codes))
     classes: list[dict[str, Any]] = []
     item_budget = 0
+    complete = True
     for code, amount in zip(codes, amounts, strict=True):
         if amount == 0:
             continue
@@ -196,13 +201,17 @@ def _classes(
                     budget = _around(rng, item_amount, 0.3)
                     item["initial_budget"] = _wan(budget)
                     item_budget += budget
+                else:
+                    complete = False
                 if rng.random() < 0.3:
                     zh, en = rng.choice(REASONS)
                     item["reason"] = _text(zh, en)
                 items.append(item)
             cls["items"] = items
+        else:
+            complete = False
         classes.append(cls)
-    return classes, item_budget
+    return classes, -item_budget if complete and classes else item_budget
 
 
 def _three_public(rng: random.Random, scale: int) -> tuple[dict[str, Any], dict[str, int]]:
@@ -351,6 +360,8 @@ def generate(seed: int, profile: str | None = None) -> dict[str, Any]:
     fund_classes, fund_item_budget = _classes(rng, fund_out, fund_pool, fund=True)
 
     def budget_of(total: int, item_budget: int) -> int:
+        if item_budget < 0:  # every class's items give their budgets: the total is theirs
+            return -item_budget
         return item_budget if item_budget and rng.random() < 0.5 else _around(rng, total, 0.15)
 
     figures: dict[str, Any] = {

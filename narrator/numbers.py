@@ -154,11 +154,22 @@ class NumberFormatter:
             chosen = (options or {}).get(option, str(amount.get("default", "")))
             self._amount_style = chosen
             self._auto = amount.get("auto", {})
-            self._amount_zero = amount.get("zero")
+            chosen_options = options or {}
+            # A nil amount or percentage is written bare ("0万元", "0%") unless the style
+            # option asks for two decimals like any other ("0.00万元", "0.00%").
+            decimals = chosen_options.get("zero_amount") == "decimals"
+            self._amount_zero = None if decimals else amount.get("zero")
+            # Where the official template writes 万 alone ("国内公务接待支出XX万"): the
+            # language's `alone` templates by money style, used when wan_alone is "yes".
+            alone = amount.get("alone", {}) if chosen_options.get("wan_alone") == "yes" else {}
+            self._alone: Mapping[str, str] = {str(k): str(v) for k, v in alone.items()}
+            self._alones: dict[Decimal | int, str] = {}
             pct = style.get("percent", {})
             self._pct_pattern = _pattern(str(pct.get("pattern", "0.00")), self.locale)
             self._pct_template = str(pct.get("template", "{value}%"))
-            self._pct_zero = pct.get("zero")
+            self._pct_zero = (
+                None if chosen_options.get("zero_rate") == "decimals" else pct.get("zero")
+            )
             self._list = style.get("list", {"babel": "standard"})
             words = style.get("words", {})
             self._words = WORD_ENGINES[str(words.get("engine", "num2words"))]
@@ -194,15 +205,30 @@ class NumberFormatter:
             found = self._amounts[value] = self._amount(Decimal(value))
         return found
 
-    def _amount(self, value: Decimal) -> str:
+    def amount_alone(self, value: Decimal | int) -> str:
+        """An amount where the official template writes 万 alone: as the style's ``alone``
+        templates write it when the option ``wan_alone`` asks, else as :meth:`amount`."""
+        if not self._alone:
+            return self.amount(value)
+        found = self._alones.get(value)
+        if found is None:
+            if len(self._alones) >= AMOUNT_CACHE_SIZE:
+                self._alones.clear()
+            found = self._alones[value] = self._amount(Decimal(value), alone=True)
+        return found
+
+    def _amount(self, value: Decimal, *, alone: bool = False) -> str:
         shown = self.rounded(value)
-        if shown == 0 and self._amount_zero is not None:
-            return str(self._amount_zero)
         style = self._amount_style
         if style == "auto":
             threshold = Decimal(str(self._auto.get("threshold", "100")))
             style = str(self._auto["above" if abs(shown) >= threshold else "below"])
+        if shown == 0 and self._amount_zero is not None:
+            zero = self._alone.get("zero") if alone else None
+            return str(zero if zero is not None else self._amount_zero)
         scale, pattern, template = self._amount_formats[style]
+        if alone:
+            template = self._alone.get(style, template)
         return safe_format(template, value=pattern.apply(shown * scale))
 
     # -- percentages --------------------------------------------------------

@@ -46,6 +46,13 @@ def tidy(text: str) -> str:
 
 _TRUSTING: set[type] = set()
 
+#: The style option that words each change state whose wording is a choice.
+_CHANGE_OPTIONS: Mapping[str, str] = {
+    "flat": "flat_change",
+    "from_zero": "growth_from_zero",
+    "both_zero": "both_zero_change",
+}
+
 
 class Renderer:
     """Renders facts in one language."""
@@ -84,6 +91,7 @@ class Renderer:
             prior_year=f.unit.year - 1,
             unit_name=self.tr(f.unit.name, "unit.name"),
             amount=n.amount,
+            amount_alone=n.amount_alone,
             pct=self.pct,
             count=self.count,
             words=n.words,
@@ -290,8 +298,12 @@ class Renderer:
             if not isinstance(said, Change):
                 raise PhrasebankError(f"{self.lang.lang}: change() of a completion sentence")
             value = said
-        option = {"from_zero": "growth_from_zero", "both_zero": "both_zero_change"}.get(value.state)
-        key = f"change.{value.state}" + (f".{self.facts.style[option]}" if option else "")
+        style = self.facts.style
+        state: str = value.state
+        if state == "both_zero" and style["both_zero_change"] == "plain_flat":
+            state = "flat"  # nothing in either year, said as any other flat change
+        option = _CHANGE_OPTIONS.get(state)
+        key = f"change.{state}" + (f".{style[option]}" if option else "")
         return self._render(key, {"d": value, "each": each})
 
     def completion(self, value: Completion, of: str = "") -> str:

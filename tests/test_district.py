@@ -6,6 +6,7 @@ and the Chinese and the English say the same comparison.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -204,3 +205,151 @@ def test_item_completion_rate(harbour, option, zh, en):
         option == "yes"
     )
     assert zh in r.render("zh") and en in r.render("en")
+
+
+# -- the district's wording for the same decisions ------------------------------------------
+
+SEED_FUND_ZH = "与2018年相比，政府性基金预算财政拨款支出"
+SEED_FUND_EN = "Compared with 2018, this expenditure"
+
+
+@pytest.mark.parametrize(
+    ("style", "zh", "en"),
+    [
+        ({"both_zero_change": "flat"}, "持平（均为0）。", "remained flat at zero."),
+        (
+            {"both_zero_change": "zero_percent"},
+            "增加0万元，增长0%。",
+            "showed no change (RMB 0, or 0%).",
+        ),
+        ({"both_zero_change": "plain_flat"}, "持平。", "remained flat."),
+        (
+            {"both_zero_change": "plain_flat", "flat_change": "versus_prior_year"},
+            "与上一年度持平。",
+            "remained flat compared with the previous year.",
+        ),
+    ],
+)
+def test_nothing_in_either_year(seed_data, style, zh, en):
+    r = Report(load_figures(seed_data), style=style)
+    assert SEED_FUND_ZH + zh in r.render("zh")
+    assert SEED_FUND_EN + " " + en in r.render("en")
+
+
+@pytest.mark.parametrize(
+    ("option", "zh", "en"),
+    [
+        ("flat", "财政拨款收入支出总计持平。", "from fiscal appropriations remained flat."),
+        (
+            "versus_prior_year",
+            "财政拨款收入支出总计与上一年度持平。",
+            "from fiscal appropriations remained flat compared with the previous year.",
+        ),
+    ],
+)
+def test_flat_year_on_year(harbour, option, zh, en):
+    harbour["prior_year"]["fiscal_grand_total"] = harbour["fiscal"]["grand_total"]
+    r = report(harbour, flat_change=option)
+    assert r.facts.sentence("fiscal_totals.change").value.state == "flat"
+    assert zh in r.render("zh") and en in r.render("en")
+    assert "主要原因" not in paragraph(
+        r.render("zh"), "上海市港航事务中心2024年度财政拨款收入支出总计"
+    )
+
+
+@pytest.mark.parametrize(
+    ("style", "zh", "en"),
+    [
+        ({}, "年初预算为0万元，支出决算为0万元，预决算均为0。", "as both the initial budget and"),
+        (
+            {"both_zero_completion": "hundred_percent"},
+            "年初预算为0万元，支出决算为0万元，完成年初预算的100%。",
+            "representing 100% of the initial budget",
+        ),
+        (
+            {"both_zero_completion": "zero_percent"},
+            "年初预算为0万元，支出决算为0万元，完成年初预算的0%。",
+            "representing 0% of the initial budget",
+        ),
+        (
+            {"both_zero_completion": "zero_percent", "zero_rate": "decimals"},
+            "年初预算为0万元，支出决算为0万元，完成年初预算的0.00%。",
+            "representing 0.00% of the initial budget",
+        ),
+        (
+            {"both_zero_completion": "zero_percent", "zero_amount": "decimals"},
+            "年初预算为0.00万元，支出决算为0.00万元，完成年初预算的0%。",
+            "representing 0% of the initial budget",
+        ),
+    ],
+)
+def test_a_zero_budget_with_zero_spending(seed_data, style, zh, en):
+    seed_data["style"] = {}
+    r = Report(load_figures(seed_data), style=style)
+    text = paragraph(r.render("zh"), "2019年度政府性基金预算财政拨款支出年初预算")
+    assert zh.rstrip("。") in text
+    assert en in r.render("en").split("government-managed funds budget was")[1]
+
+
+def test_zero_amounts_with_two_decimals(seed_data):
+    bare = Report(load_figures(seed_data)).render("zh")
+    decimals = Report(load_figures(seed_data), style={"zero_amount": "decimals"}).render("zh")
+    assert "政府性基金预算0万元" in bare and "政府性基金预算0.00万元" in decimals
+    assert not re.search(r"(?<![\d.])0万元", decimals)
+    en = Report(load_figures(seed_data), style={"zero_amount": "decimals"}).render("en")
+    assert "RMB 0 " in en or "RMB 0," in en or "RMB 0." in en  # English writes no decimals
+
+
+def test_whole_rates(harbour):
+    harbour["general_budget"]["classes"][1]["items"][0]["amount"] = Decimal("312.50")
+    harbour["general_budget"]["classes"][1]["amount"] = Decimal("573.55")
+    for option, zh, en in (("no", "100.00%", "100.00%"), ("yes", "100%", "100%")):
+        r = report(harbour, item_completion_rate="yes", trim_rate_zeros=option)
+        assert f"支出决算为312.50万元，完成年初预算的{zh}。" in r.render("zh")
+        assert f"RMB 3.125 million, representing {en} of the initial budget." in r.render("en")
+
+
+@pytest.mark.parametrize(
+    ("option", "zh"),
+    [
+        ("no", "国内公务接待支出4.36万元（含外宾接待支出0.68万元）"),
+        ("yes", "国内公务接待支出4.36万（含外宾接待支出0.68万元）"),
+    ],
+)
+def test_wan_alone_where_the_template_writes_it(harbour, option, zh):
+    r = report(harbour, wan_alone=option)
+    assert zh in r.render("zh")
+    # English has one way to write an amount.
+    assert "official domestic receptions was RMB 43,600 (including" in r.render("en")
+
+
+@pytest.mark.parametrize(
+    ("option", "zh", "en"),
+    [
+        ("flat", "预决算持平。", "The final accounts figure was equal to the budget figure."),
+        (
+            "equal_to",
+            "决算数与预算数持平。",
+            "The final accounts figure was equal to the budget figure.",
+        ),
+        (
+            "same_as",
+            "决算数同预算数持平。",
+            "The final accounts figure was the same as the budget figure.",
+        ),
+        (
+            "basically_flat",
+            "决算数与预算数基本持平。",
+            "The final accounts figure was broadly in line with the budget figure.",
+        ),
+    ],
+)
+def test_budget_equal(harbour, option, zh, en):
+    r = report(harbour, budget_equal=option)
+    assert "支出决算为1032.60万元。" + zh in r.render("zh")
+    assert "RMB 10.326 million. " + en in r.render("en")
+    full_year = report(harbour, budget_equal=option, budget_basis="full_year").render("zh")
+    assert (
+        "全年预算为509.84万元，支出决算为509.84万元。" + zh.replace("预算数", "全年预算数")
+        in full_year
+    )
