@@ -350,6 +350,8 @@ class _Decider:
         self.f = figures
         self.bank = bank
         self.style = style
+        #: How shares of one whole are rounded (style option ``share_rounding``).
+        self.rounding = style["share_rounding"]
         self.computations: list[Computation] = []
         established = figures.unit.established
         cause = established.cause if established else None
@@ -550,7 +552,7 @@ class _Decider:
 
     def _income(self) -> IncomeDecision:
         income = self.f.income
-        sources = _lines(income.parts(), income.total)
+        sources = _lines(income.parts(), income.total, self.rounding)
         self._shares_computed(
             "income.shares",
             "income",
@@ -564,7 +566,7 @@ class _Decider:
 
     def _expenditure(self) -> ExpenditureDecision:
         spent = self.f.expenditure
-        types = _lines(spent.parts(), spent.total)
+        types = _lines(spent.parts(), spent.total, self.rounding)
         self._shares_computed(
             "expenditure.shares",
             "expenditure",
@@ -587,7 +589,7 @@ class _Decider:
             codes = [code for code in listed if code in given and given[code].amount != 0]
             codes += [code for code in given if code not in codes and given[code].amount != 0]
         amounts = [given[code].amount if code in given else Decimal(0) for code in codes]
-        class_shares = shares(amounts, budget.total)
+        class_shares = shares(amounts, budget.total, self.rounding)
         classes = tuple(
             ClassLine(
                 code=code,
@@ -677,7 +679,7 @@ class _Decider:
         tp = self.f.three_public
         prior = self.f.prior_year.three_public if self.f.prior_year else None
         names = ThreePublic.PARTS
-        part_shares = shares([getattr(tp, n).amount for n in names], tp.amount)
+        part_shares = shares([getattr(tp, n).amount for n in names], tp.amount, self.rounding)
         parts: dict[str, PartDecision] = {}
         for i, name in enumerate(names):
             part = getattr(tp, name)
@@ -836,8 +838,8 @@ class _Decider:
         return tuple(codes)
 
 
-def _lines(parts: Sequence[tuple[str, Decimal]], whole: Decimal) -> tuple[Line, ...]:
-    values = shares([amount for _, amount in parts], whole)
+def _lines(parts: Sequence[tuple[str, Decimal]], whole: Decimal, rounding: str) -> tuple[Line, ...]:
+    values = shares([amount for _, amount in parts], whole, rounding)
     return tuple(
         Line(key, amount, values[i] if values else None) for i, (key, amount) in enumerate(parts)
     )

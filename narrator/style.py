@@ -23,6 +23,7 @@ STYLE_OPTIONS: Mapping[str, tuple[str, ...]] = {
     "zero_rate": ("bare", "decimals"),
     "wan_alone": ("no", "yes"),
     "zero_whole_share": ("omit", "zero_percent"),
+    "share_rounding": ("largest_remainder", "half_up", "last_balances"),
     "trim_rate_zeros": ("no", "yes"),
     "list_zero_lines": ("no", "yes"),
     "zh_money": ("wan", "wan_grouped", "yuan"),

@@ -353,3 +353,50 @@ def test_budget_equal(harbour, option, zh, en):
         "全年预算为509.84万元，支出决算为509.84万元。" + zh.replace("预算数", "全年预算数")
         in full_year
     )
+
+
+# -- share rounding conventions -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "housing", "note"),
+    [
+        ("largest_remainder", "6.77", "shares-adjusted"),  # the seed's own numbers
+        ("half_up", "6.76", "shares-sum"),  # 87.14 + 4.10 + 1.99 + 6.76 = 99.99
+        ("last_balances", "6.77", "shares-adjusted"),  # the last class takes the 0.01
+    ],
+)
+def test_share_rounding(seed_data, method, housing, note):
+    r = Report(load_figures(seed_data), style={"share_rounding": method})
+    shares = [c.share for c in r.facts.decisions.general_budget.classes if c.amount]
+    assert [str(s) for s in shares] == ["87.14", "4.10", "1.99", housing]
+    assert f"住房保障（类）支出14.54万元，占{housing}%" in r.render("zh")
+    assert f"Housing Security (category) expenditure of RMB 145,400, or {housing}%" in r.render(
+        "en"
+    )
+    notes = [d for d in r.check() if d.code.startswith("shares-")]
+    assert [d.code for d in notes] == [note] and notes[0].severity == "info"
+    if note == "shares-sum":
+        assert "合计为99.99%" in notes[0].message("zh") and "add up to 99.99%" in notes[0].message(
+            "en"
+        )
+    else:
+        assert notes[0].paths == ("general_budget.classes[3].amount",)  # 221 住房保障
+
+
+def test_the_last_share_balances_only_a_part_with_an_amount():
+    from narrator.derive import shares
+
+    parts = [Decimal("1"), Decimal("1"), Decimal("1"), Decimal("0")]
+    assert [str(s) for s in shares(parts, Decimal("3"), "last_balances")] == [
+        "33.33",
+        "33.33",
+        "33.34",
+        "0.00",
+    ]
+    assert [str(s) for s in shares(parts, Decimal("3"), "half_up")] == [
+        "33.33",
+        "33.33",
+        "33.33",
+        "0.00",
+    ]

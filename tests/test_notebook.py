@@ -62,7 +62,7 @@ def test_explain_and_write(executed):
 
 def test_markdown_view_pairs_each_block_with_its_translation(seed_report):
     text = seed_report._repr_markdown_()
-    assert text.startswith("**Checker:** 1 error, 2 warning, 3 info")
+    assert text.startswith("**Checker:** 1 error, 2 warning, 4 info")
     assert (
         "| **（一）收入支出决算总体情况说明** | **(1) Overview of the final accounts of revenue and expenditure** |"
         in text

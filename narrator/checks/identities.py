@@ -28,6 +28,12 @@ Codes
     ``assets-vehicles``               vehicles by kind = total vehicles (exact), when kinds given
     ``rounding`` (info)               a sum of *n* parts differs from its total by at most *n*
                                       half-units of the figures' precision: tolerated
+    ``shares-sum`` (info)             the printed shares of one whole add up to 99.99% or
+                                      100.01%: each was rounded on its own (style option
+                                      ``share_rounding: half_up``)
+    ``shares-adjusted`` (info)        shares printed 0.01 away from their own rounding so the
+                                      list adds up to 100.00% (``largest_remainder``,
+                                      ``last_balances``)
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ from narrator.checks.core import (
     equal,
     sum_identity,
 )
+from narrator.derive import percent
 from narrator.figures import BudgetExpenditure, Item, ThreePublic
 
 
@@ -403,3 +410,63 @@ def _assets_vehicles(ctx: CheckContext) -> Iterator[Diagnostic]:
             ("assets.total_vehicles", *(f"assets.vehicles.{name}" for name in kinds)),
             {"total": str(assets.total_vehicles), "sum": str(found)},
         )
+
+
+def _share_lists(
+    ctx: CheckContext,
+) -> Iterator[tuple[str, Decimal, list[tuple[str, Decimal, Decimal]]]]:
+    """Each list of shares the decisions print: (subject, whole, [(path, amount, share)])."""
+    decided = ctx.facts.decisions
+    for prefix, lines, whole in (
+        ("income", decided.income.sources, decided.income.total),
+        ("expenditure", decided.expenditure.types, decided.expenditure.total),
+    ):
+        paths = {"fiscal": "income.fiscal.total"}
+        yield (
+            f"{prefix}.shares",
+            whole,
+            [
+                (paths.get(line.key, f"{prefix}.{line.key}"), line.amount, line.share)
+                for line in lines
+                if line.share is not None
+            ],
+        )
+    for section, figures in budgets(ctx.figures):
+        budget = getattr(decided, section)
+        index = {cls.code: i for i, cls in enumerate(figures.classes)}
+        yield (
+            f"{section}.classes",
+            budget.total,
+            [
+                (f"{section}.classes[{index[c.code]}].amount", c.amount, c.share)
+                for c in budget.classes
+                if c.share is not None and c.code in index
+            ],
+        )
+    parts = decided.three_public.parts
+    yield (
+        "three-public-total",
+        decided.three_public.figures.amount,
+        [
+            (f"three_public.{name}.amount", part.figures.amount, part.share)
+            for name, part in parts.items()
+            if part.share is not None
+        ],
+    )
+
+
+@check({"shares-sum": "info", "shares-adjusted": "info"})
+def _share_rounding(ctx: CheckContext) -> Iterator[Diagnostic]:
+    method = ctx.facts.style["share_rounding"]
+    for subject, whole, lines in _share_lists(ctx):
+        parts = sum((amount for _, amount, _ in lines), Decimal(0))
+        if not lines or whole == 0 or percent(parts, whole) != 100:
+            continue  # a zero whole prints no shares; parts off their whole are errors already
+        printed = sum((share for _, _, share in lines), Decimal(0))
+        adjusted = [path for path, amount, share in lines if share != percent(amount, whole)]
+        values = {"subject": subject, "method": method, "sum": f"{printed:f}"}
+        if printed != 100:
+            yield ctx.diagnostic("shares-sum", [p for p, amount, _ in lines if amount], values)
+        if adjusted:
+            values["adjusted"] = str(len(adjusted))
+            yield ctx.diagnostic("shares-adjusted", adjusted, values)
