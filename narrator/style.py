@@ -22,6 +22,7 @@ STYLE_OPTIONS: Mapping[str, tuple[str, ...]] = {
     "zero_amount": ("bare", "decimals"),
     "zero_rate": ("bare", "decimals"),
     "wan_alone": ("no", "yes"),
+    "zero_three_public_parts": ("details", "statement"),
     "zero_whole_share": ("omit", "zero_percent"),
     "share_rounding": ("largest_remainder", "half_up", "last_balances"),
     "trim_rate_zeros": ("no", "yes"),

@@ -400,3 +400,52 @@ def test_the_last_share_balances_only_a_part_with_an_amount():
         "33.33",
         "0.00",
     ]
+
+
+# -- "三公" budgeted but not spent -------------------------------------------------------------
+
+
+def _nothing_spent(data: Any, *parts: str) -> Any:
+    three = data["three_public"]
+    for name in parts:
+        spent = three[name]["amount"]
+        three[name].update(amount=0)
+        three["amount"] -= spent
+        if name == "vehicles":
+            three[name].update(purchase=0, operation=0, purchased=0, fleet=0)
+        if name == "reception":
+            three[name].update(batches=0, persons=0, foreign=None, domestic=None)
+        if name == "overseas":
+            three[name].update(groups=0, person_trips=0)
+    return data
+
+
+def test_a_three_public_budget_with_nothing_spent_says_so(harbour):
+    r = report(_nothing_spent(harbour, "overseas", "vehicles", "reception"))
+    zh, en = r.render("zh"), r.render("en")
+    assert "“三公”经费财政拨款支出年初预算为86.00万元，支出决算为0万元，完成预算的0%，其中：" in zh
+    details = zh.split("“三公”经费财政拨款支出决算具体情况说明。")[1]
+    assert details.strip().startswith("上海市港航事务中心2024年度无“三公”经费财政拨款支出。")
+    assert "因公出国（境）费支出0万元" not in zh and "团组0个" not in zh
+    assert (
+        'The Shanghai Port and Shipping Affairs Center had no expenditure on the "three public '
+        'consumptions" from fiscal appropriations in 2024.' in en
+    )
+    assert 'The initial budget for expenditure on the "three public consumptions"' in en
+
+
+@pytest.mark.parametrize("option", ["details", "statement"])
+def test_a_three_public_part_with_nothing_spent(harbour, option):
+    r = report(_nothing_spent(harbour, "overseas"), zero_three_public_parts=option)
+    zh, en = r.render("zh"), r.render("en")
+    if option == "details":
+        assert "1、因公出国（境）费支出0万元。全年安排因公出国（境）团组0个、累计0人次。" in zh
+        assert "1. Expenditure on official overseas travel was RMB 0." in en
+    else:
+        assert "1、上海市港航事务中心2024年度无因公出国（境）费支出。" in zh
+        assert "团组0个" not in zh
+        assert (
+            "1. The Shanghai Port and Shipping Affairs Center had no expenditure on official "
+            "overseas travel in 2024." in en
+        )
+    assert "2、公务用车购置及运行维护费支出54.87万元。" in zh  # the parts spent are detailed
