@@ -170,14 +170,12 @@ def _text(zh: str, en: str) -> dict[str, str]:
 
 def _classes(
     rng: random.Random, total: int, pool: tuple[str, ...], *, fund: bool
-) -> tuple[list[dict[str, Any]], int]:
-    """Functional classes adding up to ``total`` and their items; also the items' budget.
-
-    The budget is returned negative when every class lists items that all give a budget: the
-    budget's own initial budget must then equal it (the checker's ``item-budgets-sum``).
-    """
+) -> tuple[list[dict[str, Any]], int, bool]:
+    """Functional classes adding up to ``total`` and their items; also the items' budget, and
+    whether every class lists items that all give a budget (the budget's own initial budget
+    must then equal theirs: the checker's ``item-budgets-sum``)."""
     if total == 0:
-        return [], 0
+        return [], 0, False
     _, _, items_by_class = _catalog()
     count = min(len(pool), rng.randint(1, 5))
     codes = [c for c in pool if c in set(rng.sample(pool, count))]  # official order
@@ -211,7 +209,7 @@ def _classes(
         else:
             complete = False
         classes.append(cls)
-    return classes, -item_budget if complete and classes else item_budget
+    return classes, item_budget, complete and bool(classes)
 
 
 def _three_public(rng: random.Random, scale: int) -> tuple[dict[str, Any], dict[str, int]]:
@@ -356,12 +354,14 @@ def generate(seed: int, profile: str | None = None) -> dict[str, Any]:
     basic_out = general_basic + non_fiscal_basic
     project_out = expenditure_total - basic_out - business_out - to_subsidiaries - to_higher
 
-    general_classes, general_item_budget = _classes(rng, general_out, general_pool, fund=False)
-    fund_classes, fund_item_budget = _classes(rng, fund_out, fund_pool, fund=True)
+    general_classes, general_item_budget, general_complete = _classes(
+        rng, general_out, general_pool, fund=False
+    )
+    fund_classes, fund_item_budget, fund_complete = _classes(rng, fund_out, fund_pool, fund=True)
 
-    def budget_of(total: int, item_budget: int) -> int:
-        if item_budget < 0:  # every class's items give their budgets: the total is theirs
-            return -item_budget
+    def budget_of(total: int, item_budget: int, complete: bool) -> int:
+        if complete:  # every class's items give their budgets: the total is theirs
+            return item_budget
         return item_budget if item_budget and rng.random() < 0.5 else _around(rng, total, 0.15)
 
     figures: dict[str, Any] = {
@@ -399,7 +399,7 @@ def generate(seed: int, profile: str | None = None) -> dict[str, Any]:
         },
         "general_budget": {
             "total": _wan(general_out),
-            "initial_budget": _wan(budget_of(general_out, general_item_budget)),
+            "initial_budget": _wan(budget_of(general_out, general_item_budget, general_complete)),
             "basic": _wan(general_basic),
             "project": _wan(general_project),
             "classes": general_classes,
@@ -417,7 +417,9 @@ def generate(seed: int, profile: str | None = None) -> dict[str, Any]:
         },
         "fund_budget": {
             "total": _wan(fund_out),
-            "initial_budget": _wan(budget_of(fund_out, fund_item_budget) if fund_out else 0),
+            "initial_budget": _wan(
+                budget_of(fund_out, fund_item_budget, fund_complete) if fund_out else 0
+            ),
             "basic": _wan(0),
             "project": _wan(fund_out),
             "classes": fund_classes,

@@ -181,17 +181,16 @@ class Renderer:
         if len(code) == 3:
             return self._render("catalog.class_path", {"cls": cls})
         own = self.tr(item.name, f"items.{code}.name") if getattr(item, "name", None) else None
-        sec = names.get(code[:5]) or (
-            self.tr(item.section_name, f"items.{code}.section_name")
-            if getattr(item, "section_name", None)
-            else None
+        given = getattr(item, "section_name", None)
+        # The figures' 款 name wins too (the checker warns when it differs from the catalog's);
+        # a 款 known to neither prints as its code, visibly, so the path stays whole.
+        sec = (self.tr(given, f"items.{code}.section_name") if given else None) or names.get(
+            code[:5]
         )
         if len(code) == 5:
-            return self._render("catalog.section_path", {"cls": cls, "sec": own or sec})
+            return self._render("catalog.section_path", {"cls": cls, "sec": own or sec or code})
         name = own or self._catalog_name(code, names)
-        if sec is None:
-            return self._render("catalog.item_path_no_section", {"cls": cls, "item": name})
-        return self._render("catalog.item_path", {"cls": cls, "sec": sec, "item": name})
+        return self._render("catalog.item_path", {"cls": cls, "sec": sec or code[:5], "item": name})
 
     def month(self, number: int) -> str:
         """A month's name as the language writes it (Babel's CLDR data)."""

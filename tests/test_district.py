@@ -449,3 +449,74 @@ def test_a_three_public_part_with_nothing_spent(harbour, option):
             "overseas travel in 2024." in en
         )
     assert "2、公务用车购置及运行维护费支出54.87万元。" in zh  # the parts spent are detailed
+
+
+# -- the catalog -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "zh", "en"),
+    [
+        (
+            "2013901",
+            "一般公共服务支出（类）社会工作事务（款）行政运行（项）",
+            "General Public Services Expenditure (category) – Social Work Affairs (section) – "
+            "Administrative Operation (item)",
+        ),
+        (
+            "2010607",
+            "一般公共服务支出（类）财政事务（款）信息化建设（项）",
+            "Fiscal Affairs (section) – Informatisation (item)",
+        ),
+        (
+            "2010608",
+            "一般公共服务支出（类）财政事务（款）财政委托业务支出（项）",
+            "Fiscal Affairs (section) – Expenditure on Fiscal Work Commissioned to Others (item)",
+        ),
+    ],
+)
+def test_2024_codes_print_their_full_path(harbour, code, zh, en):
+    """A 201 class holding one 2024 item: the path names its 类, 款 and 项 in both languages."""
+    harbour["general_budget"]["classes"][4]["code"] = code[:3]
+    harbour["general_budget"]["classes"][4]["items"][0]["code"] = code
+    r = report(harbour)
+    assert zh in r.render("zh") and en in r.render("en")
+    where = "general_budget.classes[4]"
+    assert not [d for d in r.check() if d.path.startswith(where) and d.severity != "info"]
+
+
+def test_2120201_is_under_21202(harbour):
+    harbour["general_budget"]["classes"][4]["code"] = "212"
+    harbour["general_budget"]["classes"][4]["items"][0]["code"] = "2120201"
+    r = report(harbour)
+    assert "城乡社区支出（类）城乡社区规划与管理（款）城乡社区规划与管理（项）" in r.render("zh")
+    assert r.bank.codes["2120201"]["parent"] == "21202"
+
+
+def test_an_unknown_section_keeps_the_path_whole_and_is_warned_about(harbour):
+    item = harbour["general_budget"]["classes"][4]["items"][0]
+    item["code"] = "2249901"
+    item["name"] = {"zh": "某专项支出", "en": "A Special Expenditure"}
+    r = report(harbour)
+    assert "灾害防治及应急管理支出（类）22499（款）某专项支出（项）" in r.render("zh")
+    assert "(category) – 22499 (section) – A Special Expenditure (item)" in r.render("en")
+    found = {d.code: d for d in r.check()}
+    assert found["section-unknown"].path == "general_budget.classes[4].items[0].section_name"
+    assert "以编码22499代替款名" in found["section-unknown"].message("zh")
+    item["section_name"] = {"zh": "其他灾害防治及应急管理支出", "en": "Other Disaster Expenditure"}
+    r = report(harbour)
+    assert "（类）其他灾害防治及应急管理支出（款）某专项支出（项）" in r.render("zh")
+    assert "section-unknown" not in {d.code for d in r.check()}
+
+
+def test_a_section_name_given_for_a_known_section_is_used_and_warned_about(harbour):
+    item = harbour["general_budget"]["classes"][4]["items"][0]  # 2240199 under 22401
+    item["section_name"] = {"zh": "应急管理事务（区级）", "en": "Emergency Management (District)"}
+    r = report(harbour)
+    assert "（类）应急管理事务（区级）（款）其他应急管理支出（项）" in r.render("zh")
+    assert "Emergency Management (District) (section)" in r.render("en")
+    warned = [d for d in r.check() if d.code == "section-name-mismatch"]
+    assert [d.path for d in warned] == ["general_budget.classes[4].items[0].section_name"]
+    assert "“应急管理事务”" in warned[0].message("zh")
+    item["section_name"] = {"zh": "应急管理事务", "en": "Emergency Management Affairs"}
+    assert "section-name-mismatch" not in {d.code for d in report(harbour).check()}
