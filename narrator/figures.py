@@ -267,6 +267,22 @@ class Establishment(_Model):
     cause: KeyOrText | None = None
 
 
+class Member(_Model):
+    """A unit whose accounts the departmental accounts include (单位名称 and 备注)."""
+
+    name: BiText
+    remark: BiText | None = Field(
+        default=None, description="备注, e.g. 预算不单列，并入本级 or 下属参公事业单位."
+    )
+
+
+def _member(value: Any) -> Any:
+    # A bare name ("上海市XX中心" or {zh, en}) is the name alone.
+    if isinstance(value, Mapping) and ({"name", "remark"} & set(value)):
+        return value
+    return {"name": value}
+
+
 class Unit(_Model):
     """Who reports: the unit's names and facts that reasons may cite."""
 
@@ -280,8 +296,10 @@ class Unit(_Model):
         description="Month in which the supplementary budget (追加预算) was made.",
     )
     duties: BiText | None = Field(default=None, description="一、概况（一）部门职责.")
-    members: tuple[BiText, ...] = Field(
-        default=(), description="The units whose accounts the departmental accounts include."
+    members: tuple[Annotated[Member, BeforeValidator(_member)], ...] = Field(
+        default=(),
+        description="The units whose accounts the departmental accounts include: a name, or "
+        "{name, remark} (备注).",
     )
     organisation: BiText | None = Field(default=None, description="一、概况（二）机构设置.")
 

@@ -520,3 +520,37 @@ def test_a_section_name_given_for_a_known_section_is_used_and_warned_about(harbo
     assert "“应急管理事务”" in warned[0].message("zh")
     item["section_name"] = {"zh": "应急管理事务", "en": "Emergency Management Affairs"}
     assert "section-name-mismatch" not in {d.code for d in report(harbour).check()}
+
+
+# -- unit composition with remarks -----------------------------------------------------------
+
+
+def test_members_may_carry_a_remark(harbour):
+    harbour["unit"]["members"][1] = {
+        "name": {
+            "zh": "上海市内河航道养护所",
+            "en": "Shanghai Inland Waterway Maintenance Institute",
+        },
+        "remark": {
+            "zh": "预算不单列，并入本级",
+            "en": "no separate budget; included in the head office",
+        },
+    }
+    harbour["unit"]["members"][3] = {"name": "上海市内河船舶检验站", "remark": "下属参公事业单位"}
+    r = report(harbour)
+    zh, en = r.render("zh"), r.render("en")
+    assert "1. 上海市港航事务中心（本级）\n\n2. 上海市内河航道养护所（预算不单列，并入本级）" in zh
+    assert "4. 上海市内河船舶检验站（下属参公事业单位）" in zh
+    assert (
+        "2. Shanghai Inland Waterway Maintenance Institute (no separate budget; included in the "
+        "head office)" in en
+    )
+    missing = {d.path for d in r.check() if d.code == "english-missing"}
+    assert {"unit.members[3].name", "unit.members[3].remark"} <= missing
+
+
+def test_a_member_field_that_is_not_known_is_refused(harbour):
+    harbour["unit"]["members"][0] = {"name": "本级", "note": "x"}
+    with pytest.raises(FiguresError) as caught:
+        load_figures(harbour)
+    assert "unit.members[0].note: unknown field" in str(caught.value)
