@@ -174,7 +174,8 @@ class ItemLine:
 @dataclass(frozen=True)
 class TotalsDecision:
     grand_total: Decimal
-    change: Sentence
+    #: None when the prior-year figures leave this total out: nothing to compare with.
+    change: Sentence | None
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,8 @@ class BudgetDecision:
     initial_budget: Decimal | None
     adjusted_budget: Decimal | None
     share_of_expenditure: Decimal | None
-    change: Sentence
+    #: None when the prior-year figures leave this budget's expenditure out.
+    change: Sentence | None
     completion: Sentence
     classes: tuple[ClassLine, ...]
     item_lines: tuple[ItemLine, ...]
@@ -493,10 +495,14 @@ class _Decider:
             inputs[f"derived.share.{name}"] = line.share
         self.computed(key, section, paragraph, inputs)
 
-    def prior(self, name: str) -> Decimal:
+    def compared(self, name: str) -> Decimal | None:
+        """A prior-year figure to compare with: 0 without prior-year figures, None when the
+        prior-year figures leave it out (the sentence then makes no comparison)."""
         prior = self.f.prior_year
-        value = getattr(prior, name) if prior is not None else None
-        return value if value is not None else Decimal(0)
+        if prior is None:
+            return Decimal(0)
+        value: Decimal | None = getattr(prior, name)
+        return value
 
     def _prior_defaulted(self, *paths: str) -> tuple[str, ...]:
         return () if self.f.prior_year is not None else paths
@@ -537,15 +543,18 @@ class _Decider:
 
     def _totals(self, section: str, current: Decimal, prior_name: str, path: str) -> TotalsDecision:
         prior_path = f"prior_year.{prior_name}"
+        prior = self.compared(prior_name)
         return TotalsDecision(
             grand_total=current,
-            change=self.sentence(
+            change=None
+            if prior is None
+            else self.sentence(
                 f"{section}.change",
                 section,
                 "change",
-                change(current, self.prior(prior_name)),
+                change(current, prior),
                 "unit_finances",
-                {f"{path}.grand_total": current, prior_path: self.prior(prior_name)},
+                {f"{path}.grand_total": current, prior_path: prior},
                 defaulted=self._prior_defaulted(prior_path),
             ),
         )
@@ -580,7 +589,7 @@ class _Decider:
 
     def _budget(self, section: str, which: str, prior_name: str, subject: str) -> BudgetDecision:
         budget: BudgetExpenditure = getattr(self.f, section)
-        prior = self.prior(prior_name)
+        prior = self.compared(prior_name)
         given = {c.code: c for c in budget.classes}
         listed = list(self.bank.class_list(which))
         if self.style["list_zero_lines"] == "yes":
@@ -619,7 +628,9 @@ class _Decider:
             initial_budget=budget.initial_budget,
             adjusted_budget=budget.adjusted_budget,
             share_of_expenditure=percent(budget.total, self.f.expenditure.total),
-            change=self.sentence(
+            change=None
+            if prior is None
+            else self.sentence(
                 f"{section}.change",
                 section,
                 "change",

@@ -693,11 +693,21 @@ class PerformanceManagement(_Model):
 
 
 class PriorYear(_Model):
-    """Last year's figures that this year's sentences compare against."""
+    """Last year's figures that this year's sentences compare against.
 
-    grand_total: Amount = Field(description="上年收、支总计.")
-    fiscal_grand_total: Amount = Field(description="上年财政拨款收、支总计.")
-    general_expenditure: Amount = Field(description="上年一般公共预算财政拨款支出.")
+    A figure a report never compares with may be left out: its sentence then states this
+    year's figure alone. (Without ``prior_year`` at all, a unit new this year compares with 0.)
+    """
+
+    grand_total: Amount | None = Field(
+        default=None, description="上年收、支总计 (omitted: the sentence makes no comparison)."
+    )
+    fiscal_grand_total: Amount | None = Field(
+        default=None, description="上年财政拨款收、支总计 (omitted: no comparison)."
+    )
+    general_expenditure: Amount | None = Field(
+        default=None, description="上年一般公共预算财政拨款支出 (omitted: no comparison)."
+    )
     fund_expenditure: Amount = Field(default=Decimal(0))
     state_capital_expenditure: Amount = Field(default=Decimal(0))
     three_public: ThreePublicPrior = ThreePublicPrior()

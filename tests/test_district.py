@@ -554,3 +554,52 @@ def test_a_member_field_that_is_not_known_is_refused(harbour):
     with pytest.raises(FiguresError) as caught:
         load_figures(harbour)
     assert "unit.members[0].note: unknown field" in str(caught.value)
+
+
+# -- optional prior-year figures -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "key", "zh", "en"),
+    [
+        (
+            "fiscal_grand_total",
+            "fiscal_totals.change",
+            "上海市港航事务中心2024年度财政拨款收入支出总计21976.30万元。",
+            "In 2024, total revenue and total expenditure from fiscal appropriations of the "
+            "Shanghai Port and Shipping Affairs Center were both RMB 219.763 million.",
+        ),
+        (
+            "grand_total",
+            "totals.change",
+            "上海市港航事务中心2024年度收入支出总计23655.95万元。",
+            "In 2024, total revenue and total expenditure of the Shanghai Port and Shipping "
+            "Affairs Center were both RMB 236.5595 million.",
+        ),
+        (
+            "general_expenditure",
+            "general_budget.change",
+            "一般公共预算财政拨款支出18642.35万元，占本年支出合计的87.28%。",
+            "Expenditure from fiscal appropriations under the general public budget was RMB "
+            "186.4235 million, accounting for 87.28% of total expenditure for the year.",
+        ),
+    ],
+)
+def test_a_prior_year_figure_left_out_leaves_out_the_comparison(harbour, field, key, zh, en):
+    del harbour["prior_year"][field]
+    del harbour["reasons"][key]
+    r = report(harbour)
+    assert key not in {s.key for s in r.facts.sentences} and key not in r.said
+    assert zh in r.render("zh").split("\n\n") and en in r.render("en").split("\n\n")
+    assert not [d for d in r.check() if d.severity != "info" and key in d.path]
+    assert key not in {e["sentence"] for e in r.explain()}
+
+
+def test_a_prior_year_figure_left_out_under_the_seed_profile(lakeside_data):
+    del lakeside_data["prior_year"]["grand_total"]
+    lakeside_data["reasons"].pop("totals.change", None)
+    r = Report(load_figures(lakeside_data))
+    assert "2023年度收、支总计4626.31万元。" in r.render("zh").split("\n\n")
+    assert "In 2023, total revenue and total expenditure were both RMB 46.2631 million." in (
+        r.render("en").split("\n\n")
+    )
