@@ -690,6 +690,11 @@ class PerformanceManagement(_Model):
     with_targets: ProjectsCovered | None = Field(default=None, description="编报绩效目标的项目.")
     tracked: ProjectsCovered | None = Field(default=None, description="绩效跟踪评价的项目.")
     self_evaluated: SelfEvaluated | None = Field(default=None, description="绩效自评的项目.")
+    text: tuple[BiText, ...] = Field(
+        default=(),
+        description="Free-text paragraphs, printed as written after what the fields above say "
+        "(alone when none is given): a unit's performance work that does not fit them.",
+    )
 
 
 class PriorYear(_Model):

@@ -60,6 +60,7 @@ PLURAL_FORMS = frozenset({"zero", "one", "two", "few", "many", "other"})
 CALL_NAMES = frozenset(
     {
         "d", "s", "each", "of", "base", "subject", "item", "project", "entry", "member",
+        "passage",
         "index", "part", "e", "cls", "sec", "name", "n", "word",
     }
 )  # fmt: skip

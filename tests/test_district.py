@@ -603,3 +603,34 @@ def test_a_prior_year_figure_left_out_under_the_seed_profile(lakeside_data):
     assert "In 2023, total revenue and total expenditure were both RMB 46.2631 million." in (
         r.render("en").split("\n\n")
     )
+
+
+# -- free-text 预算绩效管理 ---------------------------------------------------------------------
+
+OWN_WORDS = {
+    "zh": "本中心将绩效目标嵌入港航项目全生命周期管理，年内对12个重点项目开展事前绩效评估。",
+    "en": "The Center built performance targets into the whole life cycle of its port and "
+    "shipping projects and assessed 12 key projects before they started.",
+}
+
+
+def test_performance_management_in_the_units_own_words(harbour):
+    harbour["performance_management"] = {"text": [OWN_WORDS, {"zh": "第二段。", "en": "Second."}]}
+    r = report(harbour)
+    for lang in ("zh", "en"):
+        text = r.render(lang)
+        heading = "十、预算绩效管理情况" if lang == "zh" else "10. Budget performance management"
+        after = text.split(heading)[1].strip().split("\n\n")
+        assert after[:2] == [OWN_WORDS[lang], "第二段。" if lang == "zh" else "Second."]
+
+
+def test_own_paragraphs_follow_the_structured_fields(harbour):
+    harbour["performance_management"]["text"] = [OWN_WORDS]
+    zh = report(harbour).render("zh")
+    assert "绩效评级为“优”的项目31个" in zh
+    assert zh.index("绩效评级为“优”的项目31个") < zh.index(OWN_WORDS["zh"])
+
+
+def test_an_empty_performance_management_says_nothing_was_reported(harbour):
+    harbour["performance_management"] = {}
+    assert "上海市港航事务中心2024年度未填报预算绩效管理情况。" in report(harbour).render("zh")
