@@ -195,12 +195,16 @@ def _classes(
                 chosen, _split(rng, amount, len(chosen)), strict=True
             ):
                 item: dict[str, Any] = {"code": item_code, "amount": _wan(item_amount)}
-                if rng.random() < 0.85:
-                    budget = _around(rng, item_amount, 0.3)
+                budget = _around(rng, item_amount, 0.3)
+                if rng.random() < 0.85 and (budget or not item_amount):
                     item["initial_budget"] = _wan(budget)
                     item_budget += budget
                 else:
                     complete = False
+                    if budget == 0 and item_amount:  # funded during the year: 全年预算 only
+                        item["adjusted_budget"] = _wan(
+                            _around(rng, item_amount, 0.05) or item_amount
+                        )
                 if rng.random() < 0.3:
                     zh, en = rng.choice(REASONS)
                     item["reason"] = _text(zh, en)
@@ -210,6 +214,13 @@ def _classes(
             complete = False
         classes.append(cls)
     return classes, item_budget, complete and bool(classes)
+
+
+def _budgets(initial: int, spent: int) -> dict[str, str]:
+    """A budget's 年初预算, or its 全年预算 alone when it had none and spent (set up mid-year)."""
+    if initial == 0 and spent:
+        return {"adjusted_budget": _wan(spent)}
+    return {"initial_budget": _wan(initial)}
 
 
 def _three_public(rng: random.Random, scale: int) -> tuple[dict[str, Any], dict[str, int]]:
@@ -230,10 +241,11 @@ def _three_public(rng: random.Random, scale: int) -> tuple[dict[str, Any], dict[
     foreign_persons = foreign_batches * rng.randint(2, 10)
     domestic_persons = domestic_batches * rng.randint(2, 10)
     vehicles = purchase + operation
+    # A "三公" budget is never 0 when something was spent: the rate over 0 is an error.
     budgets = {
-        "overseas": _around(rng, overseas),
-        "vehicles": _around(rng, vehicles),
-        "reception": _around(rng, reception),
+        "overseas": _around(rng, overseas) or overseas,
+        "vehicles": _around(rng, vehicles) or vehicles,
+        "reception": _around(rng, reception) or reception,
     }
     table: dict[str, Any] = {
         "budget": _wan(sum(budgets.values())),
@@ -399,7 +411,7 @@ def generate(seed: int, profile: str | None = None) -> dict[str, Any]:
         },
         "general_budget": {
             "total": _wan(general_out),
-            "initial_budget": _wan(budget_of(general_out, general_item_budget, general_complete)),
+            **_budgets(budget_of(general_out, general_item_budget, general_complete), general_out),
             "basic": _wan(general_basic),
             "project": _wan(general_project),
             "classes": general_classes,
@@ -417,8 +429,8 @@ def generate(seed: int, profile: str | None = None) -> dict[str, Any]:
         },
         "fund_budget": {
             "total": _wan(fund_out),
-            "initial_budget": _wan(
-                budget_of(fund_out, fund_item_budget, fund_complete) if fund_out else 0
+            **_budgets(
+                budget_of(fund_out, fund_item_budget, fund_complete) if fund_out else 0, fund_out
             ),
             "basic": _wan(0),
             "project": _wan(fund_out),
@@ -428,7 +440,7 @@ def generate(seed: int, profile: str | None = None) -> dict[str, Any]:
     if capital_in:
         figures["state_capital_budget"] = {
             "total": _wan(capital_out),
-            "initial_budget": _wan(_around(rng, capital_out, 0.1)),
+            **_budgets(_around(rng, capital_out, 0.1), capital_out),
             "basic": _wan(0),
             "project": _wan(capital_out),
             "classes": [{"code": "208", "amount": _wan(capital_out)}] if capital_out else [],

@@ -791,6 +791,7 @@ class _Decider:
                 completion(oc.amount, oc.budget),
                 "operating_costs",
                 {"operating_costs.amount": oc.amount, "operating_costs.budget": oc.budget},
+                rate_shown=False,  # worded as a change against the budget (比年初预算数增加…)
             )
         prior = self.f.prior_year.operating_costs if self.f.prior_year else None
         changed = None

@@ -634,3 +634,49 @@ def test_own_paragraphs_follow_the_structured_fields(harbour):
 def test_an_empty_performance_management_says_nothing_was_reported(harbour):
     harbour["performance_management"] = {}
     assert "上海市港航事务中心2024年度未填报预算绩效管理情况。" in report(harbour).render("zh")
+
+
+# -- the checker -------------------------------------------------------------------------------
+
+
+def test_a_completion_rate_over_a_zero_budget_is_an_error_where_it_would_print(harbour):
+    item = harbour["general_budget"]["classes"][1]["items"][0]  # 2101101: 312.50, 318.72 spent
+    item["initial_budget"] = Decimal(0)
+    harbour["general_budget"]["initial_budget"] -= Decimal("312.50")
+    key = "general_budget.items.2101101.completion"
+
+    def found(**style: str) -> list[str]:
+        return [d.code for d in report(harbour, **style).check() if d.values.get("sentence") == key]
+
+    assert found() == ["completion-without-budget"]  # no rate printed: the text words it
+    assert found(item_completion_rate="yes") == ["completion-over-zero"]
+    assert found(item_completion_rate="yes", budget_basis="full_year") == []  # 312.50 then
+    zh = report(harbour, item_completion_rate="yes").render("zh")
+    assert "年初预算为0万元，支出决算为318.72万元，因年初预算为0，不计算完成率。" in zh
+
+
+@pytest.mark.parametrize(
+    ("other", "code"),
+    [("1899.85", None), ("6512.20", "reserved-counted-again"), ("1000.00", "sme-awards-sum")],
+)
+def test_sme_reserved_awards_counted_again(harbour, other, code):
+    harbour["procurement"]["reserved"]["sme_awarded_other"] = Decimal(other)
+    found = [
+        d for d in report(harbour).check() if d.code in {"reserved-counted-again", "sme-awards-sum"}
+    ]
+    assert [d.code for d in found] == ([code] if code else [])
+    if code == "reserved-counted-again":
+        assert found[0].path == "procurement.reserved.sme_awarded_other"
+        assert "似被再次计入了“其他政府采购项目”" in found[0].message("zh")
+        assert "counted again" in found[0].message("en")
+
+
+def test_reserved_awards_without_all_sme_awards_are_held_to_all_procurement(harbour):
+    del harbour["procurement"]["sme"]
+    harbour["procurement"]["reserved"]["sme_awarded_other"] = Decimal("4000.00")  # 8612.35
+    codes = [d.code for d in report(harbour).check()]
+    assert "reserved-counted-again" in codes
+    harbour["procurement"]["reserved"]["sme_awarded_other"] = Decimal("100.00")  # below: fine
+    assert not {"reserved-counted-again", "sme-awards-sum"} & {
+        d.code for d in report(harbour).check()
+    }
