@@ -43,10 +43,18 @@ def load(
     The engine (pydantic model, Jinja2, Babel) is imported on the first call, so that
     ``from narrator import load`` costs a tool's start-up nothing.
     """
-    from narrator.figures import load_figures
+    from os import PathLike
+
+    from narrator.figures import FiguresError, load_figures
     from narrator.report import Report
 
-    return Report(load_figures(source), profile=profile, phrasebanks=phrasebanks, style=style)
+    figures = load_figures(source)
+    try:
+        return Report(figures, profile=profile, phrasebanks=phrasebanks, style=style)
+    except FiguresError as exc:
+        if isinstance(source, str | PathLike) and exc.source == "<figures>":
+            raise FiguresError(str(source), exc.problems) from None  # name the file
+        raise
 
 
 def __getattr__(name: str) -> Any:

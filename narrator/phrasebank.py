@@ -653,7 +653,10 @@ def _resolve_profile(
             raise PhrasebankError(
                 f"{files[chain[-1]]}: extends: unknown profile {name!r} (known: {known})"
             )
-        raise UnknownProfileError(f"unknown profile {name!r} (known: {known})")
+        raise UnknownProfileError(
+            f"unknown profile {name!r} (known: {known}); a profile of your own is read from "
+            f"the layer folder that holds profiles/{name}.yaml, given with --phrasebank DIR"
+        )
     path = files[name]
     data = _mapping(_read_layer_file(path), str(path))
     unknown = sorted(str(key) for key in data if key not in PROFILE_KEYS)
