@@ -14,7 +14,7 @@ import pytest
 
 from narrator.figures import FiguresError, load_figures, read_file
 from narrator.report import Report
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, sentences_per_line
 
 HARBOUR = EXAMPLES / "shanghai-harbour-2024.yaml"
 
@@ -680,3 +680,60 @@ def test_reserved_awards_without_all_sme_awards_are_held_to_all_procurement(harb
     assert not {"reserved-counted-again", "sme-awards-sum"} & {
         d.code for d in report(harbour).check()
     }
+
+
+# -- the district example and its layer --------------------------------------------------------
+
+DISTRICT = EXAMPLES / "shanghai-district-2024.yaml"
+DISTRICT_LAYER = EXAMPLES / "district-layer"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_district_example_snapshot(lang, file_regression):
+    r = Report(load_figures(read_file(DISTRICT)), phrasebanks=[DISTRICT_LAYER])
+    text = sentences_per_line(r.render(lang))
+    file_regression.check(text, basename=f"district-{lang}", extension=".txt", encoding="utf-8")
+
+
+def test_the_district_layer_is_a_profile_and_two_phrases():
+    files = sorted(
+        str(p.relative_to(DISTRICT_LAYER)) for p in DISTRICT_LAYER.rglob("*") if p.is_file()
+    )
+    assert files == [
+        "en/sources.yaml",
+        "en/text.yaml",
+        "profiles/shanghai-district-2024.yaml",
+        "zh/text.yaml",
+    ]
+    profile = (DISTRICT_LAYER / "profiles" / "shanghai-district-2024.yaml").read_text("utf-8")
+    assert "extends: shanghai-2024" in profile and "outline:" not in profile
+
+
+def test_the_district_layer_checks_clean_and_its_english_is_current():
+    from narrator.translation import check, status
+
+    args = ("shanghai-district-2024", [DISTRICT_LAYER])
+    assert [p for p in check(*args) if p.severity == "error"] == []
+    assert status(*args) == []
+
+
+def test_the_district_example_follows_its_district():
+    r = Report(load_figures(read_file(DISTRICT)), phrasebanks=[DISTRICT_LAYER])
+    assert r.bank.profile.name == "shanghai-district-2024"
+    zh = r.render("zh")
+    for clause in (
+        "年初预算为5028.40万元，全年预算为5309.80万元，支出决算为5256.62万元，完成全年预算的99.00%。"
+        "决算数小于全年预算数的主要原因：",
+        "决算数与全年预算数持平。",
+        "年初预算为30.00万元，全年预算为0.00万元，支出决算为0.00万元，完成全年预算的0.00%。",
+        "一般公共预算财政拨款支出与上一年度持平。",
+        "卫生健康支出（类）124.85万元，占2.38%",  # half-up on its own (2.37% by remainder)
+        "上海市云湖区民政局2024年度财政拨款收入支出总计5310.20万元。\n",
+        "3. 上海市云湖区婚姻登记中心（预算不单列，并入本级）",
+        "一般公共服务支出（类）社会工作事务（款）行政运行（项）",
+        "1、上海市云湖区民政局2024年度无因公出国（境）费支出。",
+        "公务用车购置支出为9.80万（含购置税等附加费用）。",
+        "3、2024年度上海市云湖区民政局未发生公务接待费支出。",
+    ):
+        assert clause in zh, clause
+    assert [d.code for d in r.check()] == ["shares-sum"]  # 100.01%: each share on its own

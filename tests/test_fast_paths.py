@@ -22,13 +22,12 @@ from jinja2.sandbox import SecurityError
 
 import narrator.phrasebank
 import narrator.sandbox.phrase
-from narrator import load
 from narrator.numbers import DecimalPattern
 from narrator.render import tidy
 from narrator.rules import RuleError, compile_condition
 from narrator.sandbox import Expression, Phrase, Refused, Sandbox, expose, trust
-
-EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
+from tests.conftest import EXAMPLE_FILES as EXAMPLES
+from tests.conftest import load_example
 
 
 class Money:
@@ -213,7 +212,7 @@ def _direct_share() -> float:
 
 
 def _all_outputs(path: Path) -> list[str]:
-    report = load(path)
+    report = load_example(path)
     return [
         report.render("both", "text"),
         report.render("both", "md"),

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from benchmarks.generate import PROFILES, generate
 from narrator import load
 from narrator.render import Renderer
+from tests.conftest import load_example
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
 
@@ -36,6 +37,13 @@ def test_every_language_says_what_the_outline_declares(example, profile):
     assert declared, "the outline declares no sentences"
     for lang in ("zh", "en"):
         assert rendered_said(report, lang) == declared, lang
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_each_example_under_its_own_profile_says_what_it_declares(example):
+    report = load_example(example)  # the district example with its district layer
+    for lang in ("zh", "en"):
+        assert rendered_said(report, lang) == report.said, lang
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
