@@ -93,7 +93,7 @@ REASONS = (
     ),
     (
         "厉行节约，压减一般性支出",
-        "the unit practised economy and cut general expenditure",
+        "the unit practiced economy and cut general expenditure",
     ),
     (
         "年中追加防汛抢险资金",
@@ -101,7 +101,8 @@ REASONS = (
     ),
     (
         "部分项目未完成竣工结算，资金结转下年使用",
-        "some projects had not completed their final accounts, and the funds were carried over",
+        "some projects had not yet reached final settlement on completion, and the funds were "
+        "carried over",
     ),
 )
 #: Sentences a user reason may be given for (all exist in every profile's report).

@@ -13,10 +13,9 @@ __version__ = "0.1.0"
 
 __all__ = ["Figures", "FiguresError", "PhrasebankError", "Report", "RuleError", "load"]
 
-if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
-    from pathlib import Path
+from narrator.api import load
 
+if TYPE_CHECKING:
     from narrator.figures import Figures, FiguresError
     from narrator.phrasebank import PhrasebankError
     from narrator.report import Report
@@ -29,32 +28,6 @@ _EXPORTS = {
     "Report": "narrator.report",
     "RuleError": "narrator.rules",
 }
-
-
-def load(
-    source: str | Path | Mapping[str, Any],
-    *,
-    profile: str | None = None,
-    phrasebanks: Sequence[str | Path] = (),
-    style: Mapping[str, str] | None = None,
-) -> Report:
-    """Load figures (a YAML/JSON path or a mapping) into a :class:`~narrator.report.Report`.
-
-    The engine (pydantic model, Jinja2, Babel) is imported on the first call, so that
-    ``from narrator import load`` costs a tool's start-up nothing.
-    """
-    from os import PathLike
-
-    from narrator.figures import FiguresError, load_figures
-    from narrator.report import Report
-
-    figures = load_figures(source)
-    try:
-        return Report(figures, profile=profile, phrasebanks=phrasebanks, style=style)
-    except FiguresError as exc:
-        if isinstance(source, str | PathLike) and exc.source == "<figures>":
-            raise FiguresError(str(source), exc.problems) from None  # name the file
-        raise
 
 
 def __getattr__(name: str) -> Any:

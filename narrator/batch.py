@@ -332,7 +332,7 @@ def render_one(job: Job, options: Options) -> Outcome:
     outcome = Outcome(str(job.input), "ok")
     try:
         require_regular_file(job.input)
-        from narrator import load
+        from narrator.api import load
         from narrator.checks import records
 
         report = load(

@@ -12,7 +12,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
@@ -22,6 +22,8 @@ from narrator.figures import json_schema
 from narrator.formats import FORMATS, format_for_path
 from narrator.inputs import require_regular_file
 from narrator.messages import brief, terminal_safe
+from narrator.phrasebank import PhrasebankError
+from narrator.sandbox import safe_format
 
 if TYPE_CHECKING:
     from narrator.batch import Outcome
@@ -103,13 +105,31 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     _layer_options(check)
 
+    verify = sub.add_parser(
+        "verify",
+        help="check a report written by people against its figures",
+        description="Read a written report (.txt, .md, .docx, or .pdf with narrator[pdf]) and "
+        "say where it contradicts its figures: exit 0 clean, 1 errors (or any finding with "
+        "--strict), 2 unreadable input.",
+    )
+    verify.add_argument("report", metavar="REPORT", help="the written report")
+    verify.add_argument("--figures", required=True, metavar="FILE", help="its figures file")
+    verify.add_argument("--format", choices=("text", "json"), default="text")
+    verify.add_argument("--lang", choices=("en", "zh"), default="en", help="message language")
+    verify.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    _layer_options(verify)
+
     explain = sub.add_parser("explain", help="say where every reason and number came from")
     explain.add_argument("file", help="figures file (YAML or JSON)")
     explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.add_argument(
+        "--lang", choices=("en", "zh"), default="en", help="words of the text form"
+    )
     _layer_options(explain)
 
     rules = sub.add_parser("rules", help="list the active reason rules, in order")
     rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("--lang", choices=("en", "zh"), default="en", help="words of the text form")
     _layer_options(rules)
 
     profiles = sub.add_parser("profiles", help="list the phrasebank profiles")
@@ -215,25 +235,39 @@ def _layer_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from narrator import load
+    from narrator.api import load
 
     require_regular_file(args.file)
-    entries = load(args.file, profile=args.profile, phrasebanks=args.phrasebank).explain()
+    report = load(args.file, profile=args.profile, phrasebanks=args.phrasebank)
+    entries = report.explain()
     if args.format == "json":
         sys.stdout.write(json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
+    words = _words(report.bank, args.lang, "explain")
     for entry in entries:
         source, rule = entry["reason_source"], entry["rule"]
-        if source == "rule":
-            said = f"rule {rule}"
-        else:
-            said = source.replace("_", " ") + (f" (rule {rule})" if rule else "")
-        print(f"[{entry['section']}] {entry['sentence']}  reason: {said}")
+        kind = source if source == "rule" or not rule else f"{source}_rule"
+        said = safe_format(str(words["sources"].get(kind, source)), rule=rule or "")
+        print(
+            safe_format(
+                words["entry"], section=entry["section"], sentence=entry["sentence"], source=said
+            )
+        )
         for name, value in entry["inputs"].items():
-            print(f"    {name} = {value}")
-        print(f"  zh: {entry['zh']}")
-        print(f"  en: {entry['en']}")
+            print(safe_format(words["input"], name=name, value=value))
+        if entry["defaulted"]:
+            print(safe_format(words["defaulted"], names=", ".join(entry["defaulted"])))
+        for lang in ("zh", "en"):
+            print(safe_format(words[lang], text=entry[lang]))
     return EXIT_OK
+
+
+def _words(bank: Any, lang: str, command: str) -> Mapping[str, Any]:
+    """The words of a command's text form, from the phrasebank (``diagnostics.yaml`` cli)."""
+    found = bank.language(lang).diagnostics.get("cli", {}).get(command)
+    if not isinstance(found, Mapping):
+        raise PhrasebankError(f"{lang}/diagnostics.yaml: no words for 'cli.{command}'")
+    return found
 
 
 def _rules(args: argparse.Namespace) -> int:
@@ -250,21 +284,25 @@ def _rules(args: argparse.Namespace) -> int:
             "reason": rule.reason,
             "description": rule.description,
             "origin": rule.origin,
+            "prescribed": rule.prescribed,
         }
         for rule in bank.rules
     ]
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
+    words = _words(bank, args.lang, "rules")
     for number, row in enumerate(rows, 1):
-        reason = row["reason"] or "(no reason needed)"
-        print(f"{number}. {row['id']} [{', '.join(row['kinds'])}] -> {reason}")
-        print(
-            f"   when: {row['when']}"
-            + (f"   sentences: {', '.join(row['sentences'])}" if row["sentences"] != ["*"] else "")
-        )
-        print(f"   {row['description']}")
-        print(f"   from: {row['origin']}")
+        reason = row["reason"] or words["no_reason"]
+        kinds = ", ".join(row["kinds"])
+        print(safe_format(words["head"], number=number, id=row["id"], kinds=kinds, reason=reason))
+        print(safe_format(words["when"], when=row["when"]))
+        if row["sentences"] != ["*"]:
+            print(safe_format(words["sentences"], sentences=", ".join(row["sentences"])))
+        if row["prescribed"]:
+            print(words["prescribed"])
+        print(safe_format(words["description"], description=row["description"]))
+        print(safe_format(words["origin"], origin=row["origin"]))
     return EXIT_OK
 
 
@@ -337,7 +375,7 @@ def _render(args: argparse.Namespace) -> int:
     if Path(path).is_dir():
         raise UsageError(f"{path}: is a folder: give -o FOLDER to render the files in it")
     require_regular_file(path)
-    from narrator import load
+    from narrator.api import load
 
     report = load(path, profile=args.profile, phrasebanks=args.phrasebank, style=_style(args.style))
     from narrator.checks import format_text
@@ -420,7 +458,7 @@ def _render_batch(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from narrator import load
+    from narrator.api import load
     from narrator.checks import format_text, to_json
 
     status = EXIT_OK
@@ -502,6 +540,24 @@ def _os_problem(exc: OSError) -> str:
     return f"{where}{exc.strerror or exc}"
 
 
+def _verify(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from narrator.api import load
+    from narrator.verify import format_text, to_json
+
+    report = load(args.figures, profile=args.profile, phrasebanks=args.phrasebank)
+    findings = report.verify(Path(args.report))
+    results = [(args.report, findings)]
+    if args.format == "json":
+        sys.stdout.write(to_json(results, lang=args.lang))
+    else:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        sys.stdout.write(format_text(results, lang=args.lang, colour=colour, bank=report.bank))
+    failing = bool(findings) if args.strict else any(f.severity == "error" for f in findings)
+    return EXIT_ERRORS if failing else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; whatever happens, end in a message and an exit code."""
     args = _parser().parse_args(argv)
@@ -519,6 +575,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _profiles(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "verify":
+            return _verify(args)
         if args.command == "phrasebank":
             return _phrasebank(args)
         return _render(args)

@@ -93,6 +93,30 @@ class DecimalPattern:
             number += self._decimal + fraction
         return pattern.prefix[negative] + number + pattern.suffix[negative]
 
+    def uniform(self, values: Sequence[Decimal], steps: Sequence[int] = ()) -> DecimalPattern:
+        """This pattern with one number of decimals for all ``values``: as many as the
+        most precise of them needs, no fewer than the pattern's minimum, no more than its
+        maximum, and (``steps``) the next number of decimals the style allows. A pattern
+        that is not a plain decimal pattern is returned unchanged.
+
+        >>> p = _pattern("#,##0.######", _locale("en"))
+        >>> p.uniform([Decimal("68.2"), Decimal("69.4736")]).apply(Decimal("68.2"))
+        '68.2000'
+        >>> [p.uniform([v], (0, 4)).apply(v) for v in (Decimal("12.3"), Decimal(1))]
+        ['12.3000', '1']
+        """
+        least, most = self.babel.frac_prec
+        if not self._plain or least == most or ";" in self.babel.pattern:
+            return self
+        places = least
+        for value in values:
+            exponent = value.normalize().as_tuple().exponent
+            if isinstance(exponent, int) and exponent < 0:
+                places = max(places, min(most, -exponent))
+        places = next((step for step in steps if step >= places), places)
+        head = self.babel.pattern.partition(".")[0]
+        return _pattern(head + ("." + "0" * places if places else ""), self.locale)
+
 
 @lru_cache(maxsize=64)
 def _pattern(text: str, locale: Locale) -> DecimalPattern:
@@ -148,6 +172,13 @@ class NumberFormatter:
                     str(spec["template"]),
                 )
                 for name, spec in amount["formats"].items()
+            }
+            #: The numbers of decimals a format allows, when it restricts them (e.g. [0, 4]:
+            #: "RMB 1 million", "RMB 12.3000 million", never "RMB 12.3 million").
+            self._decimal_steps = {
+                name: tuple(sorted(int(step) for step in spec["decimals"]))
+                for name, spec in amount["formats"].items()
+                if spec.get("decimals")
             }
             # Each language listens to its own style option (zh_money, en_money).
             option = str(amount.get("option", "money"))
@@ -205,6 +236,11 @@ class NumberFormatter:
             found = self._amounts[value] = self._amount(Decimal(value))
         return found
 
+    @property
+    def writes_alone(self) -> bool:
+        """Whether amounts where the template writes 万 alone have a style of their own."""
+        return bool(self._alone)
+
     def amount_alone(self, value: Decimal | int) -> str:
         """An amount where the official template writes 万 alone: as the style's ``alone``
         templates write it when the option ``wan_alone`` asks, else as :meth:`amount`."""
@@ -214,22 +250,55 @@ class NumberFormatter:
         if found is None:
             if len(self._alones) >= AMOUNT_CACHE_SIZE:
                 self._alones.clear()
-            found = self._alones[value] = self._amount(Decimal(value), alone=True)
+            found = self._alones[value] = self.amounts((Decimal(value),), alone=True)[0]
         return found
 
-    def _amount(self, value: Decimal, *, alone: bool = False) -> str:
-        shown = self.rounded(value)
+    def _amount(self, value: Decimal) -> str:
+        return self.amounts((value,))[0]
+
+    def amounts(self, values: Sequence[Decimal | int], *, alone: bool = False) -> list[str]:
+        """Amounts read together (one sentence): one scale and one number of decimals.
+
+        In the ``auto`` style the largest amount picks the scale for all of them, and every
+        amount gets as many decimals as the most precise one needs (within the pattern), so
+        amounts compared in one sentence read alike: "RMB 68.2000 million … RMB 69.4736
+        million", never "RMB 1.3866 million … RMB 763,000".
+
+        >>> en = NumberFormatter({"locale": "en", "amount": {"default": "auto",
+        ...     "auto": {"above": "million", "below": "yuan", "threshold": "100"},
+        ...     "formats": {
+        ...         "million": {"scale": "0.01", "pattern": "#,##0.######",
+        ...                     "template": "RMB {value} million"},
+        ...         "yuan": {"scale": "10000", "pattern": "#,##0.##", "template": "RMB {value}"}}}})
+        >>> en.amounts([Decimal("6820.00"), Decimal("6947.36")])
+        ['RMB 68.2000 million', 'RMB 69.4736 million']
+        >>> en.amounts([Decimal("138.66"), Decimal("76.30")])
+        ['RMB 1.3866 million', 'RMB 0.7630 million']
+        >>> en.amounts([Decimal("76.30")])
+        ['RMB 763,000']
+        """
+        shown = [self.rounded(Decimal(value)) for value in values]
+        zero = self._amount_zero
+        if alone and zero is not None:  # 万 alone (wan_alone): "0万"
+            zero = self._alone.get("zero", zero)
+        counted = [value for value in shown if value != 0 or zero is None]
         style = self._amount_style
         if style == "auto":
             threshold = Decimal(str(self._auto.get("threshold", "100")))
-            style = str(self._auto["above" if abs(shown) >= threshold else "below"])
-        if shown == 0 and self._amount_zero is not None:
-            zero = self._alone.get("zero") if alone else None
-            return str(zero if zero is not None else self._amount_zero)
+            largest = max((abs(value) for value in counted), default=Decimal(0))
+            style = str(self._auto["above" if largest >= threshold else "below"])
         scale, pattern, template = self._amount_formats[style]
         if alone:
             template = self._alone.get(style, template)
-        return safe_format(template, value=pattern.apply(shown * scale))
+        fixed = pattern.uniform(
+            [value * scale for value in counted], self._decimal_steps.get(style, ())
+        )
+        return [
+            str(zero)
+            if value == 0 and zero is not None
+            else safe_format(template, value=fixed.apply(value * scale))
+            for value in shown
+        ]
 
     # -- percentages --------------------------------------------------------
 
@@ -274,12 +343,35 @@ class NumberFormatter:
 
     # -- lists --------------------------------------------------------------
 
-    def join(self, items: Sequence[str]) -> str:
-        """Join items as the style says: a fixed separator, or a Babel list pattern."""
+    def join(self, items: Sequence[str], kind: str = "and") -> str:
+        """Join items as the style says: a fixed separator, or a Babel list pattern.
+
+        ``kind`` is ``and`` (the style's ``babel`` list), or another list the style names:
+        a Babel list style (``or: or`` gives "a, b, or c") or separators of its own
+        (``semicolon: {between: "; ", two: " and ", last: "; and "}``, for items that hold
+        commas). A fixed ``join`` separator serves every kind.
+
+        >>> en = NumberFormatter({"locale": "en", "amount": {"formats": {}, "default": "auto"},
+        ...     "list": {"babel": "standard", "or": "or",
+        ...              "semicolon": {"between": "; ", "two": " and ", "last": "; and "}}})
+        >>> en.join(["a", "b", "c"]), en.join(["a", "b", "c"], "or"), en.join(["a", "b"], "or")
+        ('a, b, and c', 'a, b, or c', 'a or b')
+        >>> en.join(["a, x", "b", "c"], "semicolon"), en.join(["a", "b"], "semicolon")
+        ('a, x; b; and c', 'a and b')
+        """
         items = [str(item) for item in items]
         if not items:
             return ""
         if "join" in self._list:
-            return bounded_join(items, str(self._list["join"]))
+            return bounded_join(items, str(self._list.get(f"{kind}_join", self._list["join"])))
         bounded_join(items, ", ")  # refuses a list too long to print before Babel joins it
-        return str(format_list(items, style=self._list["babel"], locale=self.locale))
+        style = self._list["babel"] if kind == "and" else self._list.get(kind, self._list["babel"])
+        if isinstance(style, Mapping):
+            between = str(style.get("between", ", "))
+            if len(items) == 1:
+                return items[0]
+            if len(items) == 2:
+                return items[0] + str(style.get("two", between)) + items[1]
+            return bounded_join(items[:-1], between) + str(style.get("last", between)) + items[-1]
+        babel_style: Any = str(style)  # a CLDR list style the style file names
+        return str(format_list(items, style=babel_style, locale=self.locale))

@@ -20,7 +20,7 @@ from typing import Any
 from jinja2.utils import Namespace
 
 from narrator.decisions import Facts, ItemLine, PerformanceDecision, ProjectDecision, Sentence
-from narrator.phrasebank import Phrasebank, PhrasebankError, Step, template_environment
+from narrator.phrasebank import Phrasebank, PhrasebankError, template_environment
 from narrator.sandbox import Expression, Sandbox, trust
 
 
@@ -70,16 +70,24 @@ def _expression(source: str) -> Expression:
     return Expression(_environment(), source)
 
 
-def evaluate(step: Step, index: int, source: str, context: Mapping[str, Any]) -> Any:
-    """One condition of an outline entry; a failure names the profile's entry."""
+def evaluate(
+    bank: Phrasebank, index: int, source: str, context: Mapping[str, Any], *, each: bool = False
+) -> Any:
+    """One condition of outline entry ``index`` (or with ``each``, its items as a tuple).
+
+    Every language and :func:`printed` evaluate outline conditions here; a failure names the
+    profile file and the entry.
+    """
     try:
-        return _expression(source)(context)
+        value = _expression(source)(context)
+        return tuple(value or ()) if each else value
     except PhrasebankError:
         raise
     except Exception as exc:  # the profile's fault, whatever Python raised for it
         message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+        step = bank.profile.steps[index]
         raise PhrasebankError(
-            f"outline entry {index} ({step.source}): {source!r}: {message}"
+            f"{bank.profile.origin}: outline entry {index} ({step.source}): {source!r}: {message}"
         ) from exc
 
 
@@ -88,31 +96,28 @@ def printed(bank: Phrasebank, facts: Facts, *, tables: bool = False) -> Printed:
     context = neutral_context(facts, tables=tables)
     sentences: list[str] = []
     paragraphs: set[str] = set()
-    origin = bank.profile.origin
-    try:
-        for index, step in enumerate(bank.profile.steps):
-            if step.when is not None and not evaluate(step, index, step.when, context):
-                continue
-            if step.kind == "paragraph":
-                paragraphs.add(step.source)
-            if step.says is None:
-                continue
-            if step.each is None:
-                scopes: Iterable[Mapping[str, Any]] = (context,)
-            else:
-                items = evaluate(step, index, step.each, context) or ()
-                scopes = (
-                    {**context, step.name: item, "index": number}
-                    for number, item in enumerate(items, 1)
-                )
-            for scope in scopes:
-                sentences.extend(s.key for s in _sentences(evaluate(step, index, step.says, scope)))
-    except PhrasebankError as exc:
-        raise PhrasebankError(f"{origin}: {exc}") from exc
+    for index, step in enumerate(bank.profile.steps):
+        if step.when is not None and not evaluate(bank, index, step.when, context):
+            continue
+        if step.kind == "paragraph":
+            paragraphs.add(step.source)
+        if step.says is None:
+            continue
+        if step.each is None:
+            scopes: Iterable[Mapping[str, Any]] = (context,)
+        else:
+            items = evaluate(bank, index, step.each, context, each=True)
+            scopes = (
+                {**context, step.name: item, "index": number}
+                for number, item in enumerate(items, 1)
+            )
+        for scope in scopes:
+            said = _sentences(evaluate(bank, index, step.says, scope), bank, index)
+            sentences.extend(s.key for s in said)
     return Printed(frozenset(sentences), frozenset(paragraphs))
 
 
-def _sentences(value: Any) -> list[Sentence]:
+def _sentences(value: Any, bank: Phrasebank, index: int) -> list[Sentence]:
     if not value:  # none, false, zero: nothing said
         return []
     if isinstance(value, Sentence):
@@ -121,7 +126,10 @@ def _sentences(value: Any) -> list[Sentence]:
         item is None or isinstance(item, Sentence) for item in value
     ):
         return [item for item in value if item is not None]
-    raise PhrasebankError(f"'says' must give sentences, got {type(value).__name__}")
+    raise PhrasebankError(
+        f"{bank.profile.origin}: outline entry {index}: 'says' must give sentences, "
+        f"got {type(value).__name__}"
+    )
 
 
 __all__ = ["HELPERS", "Printed", "budgeted", "neutral_context", "picked", "printed"]

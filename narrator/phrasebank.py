@@ -32,7 +32,7 @@ from narrator.datafile import DataFileError, merge, read_data, read_data_file
 from narrator.errors import InputError
 from narrator.numbers import NumberFormatter
 from narrator.rules import USER_REASON, RuleSet
-from narrator.sandbox import Expression, Phrase, Sandbox, freeze
+from narrator.sandbox import Phrase, Sandbox, freeze
 from narrator.sandbox.policy import format_refusals
 
 #: Languages narrator renders.
@@ -258,6 +258,18 @@ def _mapping(data: Any, what: str) -> Mapping[str, Any]:
     return data
 
 
+#: Every text key (or family of keys: a prefix ending in ".") that code renders under a
+#: name it computes, with the variables it passes the template. Filled by :func:`renders`
+#: where the keys are used (the renderer, the tables); ``phrasebank check`` reads it.
+LOOKUPS: dict[str, frozenset[str]] = {}
+
+
+def renders(key: str, *names: str) -> str:
+    """Declare a key (or a family, ``prefix.``) code looks up, with its variables; gives the key."""
+    LOOKUPS[key] = frozenset(names)
+    return key
+
+
 #: Where a key of a language file was defined: ``locate(table, key)`` -> "file:line".
 Locator = Callable[[str, str], str]
 
@@ -300,7 +312,6 @@ class Language:
         self.tables: Mapping[str, Any] = freeze(_mapping(data.get("tables"), where("tables")))
         self.env = template_environment()
         self._compiled: dict[str, Phrase] = {}
-        self._conditions: dict[str, Expression] = {}
         self._formatters: dict[tuple[tuple[str, str], ...], NumberFormatter] = {}
 
     def where(self, table: str, key: str | None = None) -> str:
@@ -320,13 +331,6 @@ class Language:
                 raise PhrasebankError(f"{self.where('style')}: {exc}") from exc
             self._formatters[key] = found
         return found
-
-    def condition(self, source: str) -> Expression:
-        """An outline condition compiled once per language (the sandbox, StrictUndefined)."""
-        compiled = self._conditions.get(source)
-        if compiled is None:
-            compiled = self._conditions[source] = Expression(self.env, source)
-        return compiled
 
     def has(self, key: str) -> bool:
         return key in self.text
@@ -606,7 +610,7 @@ class Phrasebank:
 # -- finding layers and profiles ----------------------------------------------
 
 
-def _profile_files(layers: Iterable[Path]) -> dict[str, Path]:
+def profile_files(layers: Iterable[Path]) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for layer in layers:
         folder = layer / "profiles"
@@ -621,7 +625,7 @@ def available_profiles(extra: Sequence[str | Path] = ()) -> dict[str, Profile]:
     for layer in extra:
         if not Path(layer).is_dir():
             raise PhrasebankError(f"phrasebank layer {str(layer)!r} is not a directory")
-    files = _profile_files([builtin_dir(), *(Path(p) for p in extra)])
+    files = profile_files([builtin_dir(), *(Path(p) for p in extra)])
     return {name: _resolve_profile(name, files)[0] for name in files}
 
 
@@ -744,7 +748,7 @@ def profile_layers(
     for layer in extra_layers:
         if not layer.is_dir():
             raise PhrasebankError(f"phrasebank layer {str(layer)!r} is not a directory")
-    files = _profile_files([builtin_dir(), *extra_layers])
+    files = profile_files([builtin_dir(), *extra_layers])
     prof, own = _resolve_profile(name, files)
     seen: list[Path] = []
     for layer in own:  # a layer named twice in a chain is read once, where it first comes

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from functools import cached_property
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, overload
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
-# Re-exported: the one definition is in narrator/__init__, which imports this module lazily.
-from narrator import load as load
 from narrator.decisions import Facts, decide, resolve_style
 from narrator.document import Document
 from narrator.figures import Figures, FiguresError, validate
@@ -19,16 +17,46 @@ from narrator.phrasebank import LANGUAGES, Phrasebank, UnknownProfileError, load
 if TYPE_CHECKING:
     from narrator.checks import Diagnostic
     from narrator.outline import Printed
+    from narrator.verify import Findings, Source
 
 LangChoice = str  # "zh", "en" or "both"
+_T = TypeVar("_T")
 
 
 class Report:
     """One unit's report: figures, a profile, and everything derived from them.
 
     Reports are immutable; :meth:`with_figure` and :meth:`with_reason` return a
-    new report, so redrafting one number or one reason is one line.
+    new report, so redrafting one number or one reason is one line. What a report derives
+    (facts, documents, diagnostics) is computed once, when first asked for.
     """
+
+    __slots__ = (
+        "_cache",
+        "_style_override",
+        "bank",
+        "figures",
+        "phrasebanks",
+        "profile_name",
+        "style",
+    )
+
+    figures: Figures
+    phrasebanks: tuple[str | Path, ...]
+    profile_name: str | None
+    bank: Phrasebank
+    #: The resolved style options (read only).
+    style: Mapping[str, str]
+    _style_override: Mapping[str, str]
+    _cache: dict[Any, Any]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(
+            f"a Report cannot be changed ({name}): with_figure() and with_reason() give a new one"
+        )
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a Report cannot be changed ({name})")
 
     def __init__(
         self,
@@ -38,45 +66,76 @@ class Report:
         phrasebanks: Sequence[str | Path] = (),
         style: Mapping[str, str] | None = None,
     ) -> None:
-        self.figures = figures
-        self.phrasebanks = tuple(phrasebanks)
-        self.profile_name = profile or figures.profile
+        init = object.__setattr__
+        init(self, "figures", figures)
+        init(self, "phrasebanks", tuple(phrasebanks))
+        init(self, "profile_name", profile or figures.profile)
         try:
-            self.bank: Phrasebank = load_phrasebank(self.profile_name, self.phrasebanks)
+            init(self, "bank", load_phrasebank(self.profile_name, self.phrasebanks))
         except UnknownProfileError as exc:
             if profile is None:  # the figures file named it: say which field is wrong
                 raise FiguresError("<figures>", [("profile", str(exc))]) from None
             raise
         chosen = self.bank.profile
-        self.style = resolve_style(chosen.style, figures.style, chosen.prescribes, style or {})
-        self._style_override = dict(style or {})
+        resolved = resolve_style(chosen.style, figures.style, chosen.prescribes, style or {})
+        init(self, "style", MappingProxyType(resolved))
+        init(self, "_style_override", MappingProxyType(dict(style or {})))
+        init(self, "_cache", {})
 
-    @cached_property
+    @property
+    def chosen_style(self) -> Mapping[str, str]:
+        """The style options someone chose (the profile, its prescriptions, the figures, the
+        caller), without the defaults :attr:`style` fills in."""
+        chosen = self.bank.profile
+        return MappingProxyType(
+            {**chosen.style, **self.figures.style, **chosen.prescribes, **self._style_override}
+        )
+
+    def _once(self, key: Any, make: Callable[[], _T]) -> _T:
+        """``make()``'s value, computed the first time ``key`` is asked for."""
+        cache: dict[Any, Any] = self._cache
+        if key not in cache:
+            cache[key] = make()
+        value: _T = cache[key]
+        return value
+
+    @property
     def facts(self) -> Facts:
         """The derived numbers and decided reasons, shared by both languages."""
-        return decide(self.figures, self.bank, self.style)
+        return self._once("facts", lambda: decide(self.figures, self.bank, self.style))
 
-    @cached_property
+    @property
     def printed(self) -> Printed:
         """What the profile's outline prints for these figures, decided without rendering."""
         from narrator.outline import printed
 
-        return printed(self.bank, self.facts)
+        return self._once("printed", lambda: printed(self.bank, self.facts))
 
     @property
     def said(self) -> frozenset[str]:
         """The keys of the sentences the report prints (their text or their reason)."""
         return self.printed.sentences
 
-    @cached_property
-    def _diagnostics(self) -> tuple[Diagnostic, ...]:
-        from narrator.checks import run_checks  # imported when first needed
-
-        return tuple(run_checks(self.figures, self.facts, bank=self.bank, said=self.said))
-
     def check(self) -> list[Diagnostic]:
         """What does not add up in the figures, as diagnostics (see :mod:`narrator.checks`)."""
-        return list(self._diagnostics)
+        from narrator.checks import run_checks  # imported when first needed
+
+        found = self._once(
+            "diagnostics",
+            lambda: tuple(run_checks(self.figures, self.facts, bank=self.bank, said=self.said)),
+        )
+        return list(found)
+
+    def verify(self, text_or_path: str | Path | Source) -> Findings:
+        """Where a report written by people is wrong against these figures.
+
+        ``text_or_path`` is the report's text, or a ``.txt``, ``.md``, ``.docx`` or ``.pdf``
+        file (see :mod:`narrator.verify`). The findings are a list; in a notebook they show
+        the report with each finding highlighted.
+        """
+        from narrator.verify import verify  # imported when first needed
+
+        return verify(self, text_or_path)
 
     def document(self, lang: str = "zh", *, tables: bool = False) -> Document:
         """One language's document; ``tables`` adds the public tables (公开01–08表).
@@ -85,12 +144,10 @@ class Report:
         """
         from narrator.render import Renderer
 
-        cache: dict[tuple[str, bool], Document] = self.__dict__.setdefault("_documents", {})
-        found = cache.get((lang, tables))
-        if found is None:
-            renderer = Renderer(self.bank, lang, self.facts, tables=tables)
-            found = cache[(lang, tables)] = renderer.document()
-        return found
+        return self._once(
+            ("document", lang, tables),
+            lambda: Renderer(self.bank, lang, self.facts, tables=tables).document(),
+        )
 
     def documents(self, lang: LangChoice = "zh", *, tables: bool = False) -> list[Document]:
         langs = LANGUAGES if lang == "both" else (lang,)

@@ -4,16 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from narrator.decisions import Facts
 from narrator.derive import percent, round_half_up
 from narrator.document import Table
-from narrator.figures import BudgetExpenditure, EconomicLine, Text
-from narrator.phrasebank import PhrasebankError
+from narrator.figures import BudgetExpenditure, EconomicLine, Item, Text
+from narrator.numbers import NumberFormatter
+from narrator.phrasebank import Language, PhrasebankError, renders
 from narrator.sandbox import safe_format
 
-if TYPE_CHECKING:
-    from narrator.render import Renderer
+
+class Renderer(Protocol):
+    """What building a table needs of one language's renderer (narrator.render provides it).
+
+    Tables sit below the renderer: it passes itself in, and nothing here imports it.
+    """
+
+    lang: Language
+    facts: Facts
+    numbers: NumberFormatter
+
+    def tr(self, text: Text | str | None, label: str = ...) -> str: ...
+    def text(self, key: str, extra: Mapping[str, Any] | None = ...) -> str: ...
+    def glossary_name(self, code: str) -> str: ...
+    def item_name(self, item: Item) -> str: ...
+    def economic(self, entry: str | Text) -> str: ...
+    def period(self, text: str | None) -> str: ...
+
+
+# Outline entries with ``each:`` over projects pass ``project`` and ``index``.
+_TABLE_TITLE = renders("performance.table_title", "project", "index")
 
 #: The places every amount cell of a public table prints: 万元 to the fen-hundredth (0.01).
 CELL_PLACES = Decimal("0.01")
@@ -41,8 +62,8 @@ def performance_table(r: Renderer, extra: Mapping[str, Any], suffix: str) -> Tab
         add("leader", r.tr(table.leader, f"{where}.leader"))
         add("contact", r.tr(table.contact, f"{where}.contact"))
         add("phone", table.phone)
-        add("start", table.start)
-        add("planned_end", table.planned_end)
+        add("start", r.period(table.start))
+        add("planned_end", r.period(table.planned_end))
         received = (
             percent(table.fiscal_received, table.fiscal_budget)
             if (table.fiscal_received is not None and table.fiscal_budget is not None)
@@ -93,7 +114,7 @@ def performance_table(r: Renderer, extra: Mapping[str, Any], suffix: str) -> Tab
             )
     width = max((len(row) for row in rows), default=1)
     padded = tuple(row + ("",) * (width - len(row)) for row in rows)
-    title = r.text("performance.table_title", extra)
+    title = r.text(_TABLE_TITLE, extra)
     return Table(f"performance.table{suffix}", title, str(labels["unit_note"]), (), padded)
 
 
@@ -245,26 +266,14 @@ def income_table(r: Renderer, extra: Mapping[str, Any], suffix: str) -> Table:
     """收入决算表: income by source; the figures give no classes, so the totals row only."""
     income = r.facts.figures.income
     t = _Labels(r, "income")
+    parts = income.parts()  # the model's sources, in its order: one list for every table
     header = (
         t("columns.code"),
         t("columns.name"),
         t("columns.total"),
-        t("columns.fiscal"),
-        t("columns.higher_level_grants"),
-        t("columns.operations"),
-        t("columns.business"),
-        t("columns.from_subsidiaries"),
-        t("columns.other"),
+        *(t(f"columns.{key}") for key, _ in parts),
     )
-    amounts = (
-        income.total,
-        income.fiscal.total,
-        income.higher_level_grants,
-        income.operations,
-        income.business,
-        income.from_subsidiaries,
-        income.other,
-    )
+    amounts = (income.total, *(amount for _, amount in parts))
     rows = [("", t("rows.total"), *(cell(r, value) for value in amounts))]
     return t.table(suffix, header, rows)
 
@@ -273,24 +282,14 @@ def expenditure_table(r: Renderer, extra: Mapping[str, Any], suffix: str) -> Tab
     """支出决算表: expenditure by type; the totals row only, as for income."""
     spent = r.facts.figures.expenditure
     t = _Labels(r, "expenditure")
+    parts = spent.parts()
     header = (
         t("columns.code"),
         t("columns.name"),
         t("columns.total"),
-        t("columns.basic"),
-        t("columns.project"),
-        t("columns.to_higher_level"),
-        t("columns.business"),
-        t("columns.to_subsidiaries"),
+        *(t(f"columns.{key}") for key, _ in parts),
     )
-    amounts = (
-        spent.total,
-        spent.basic,
-        spent.project,
-        spent.to_higher_level,
-        spent.business,
-        spent.to_subsidiaries,
-    )
+    amounts = (spent.total, *(amount for _, amount in parts))
     rows = [("", t("rows.total"), *(cell(r, value) for value in amounts))]
     return t.table(suffix, header, rows)
 

@@ -27,15 +27,16 @@ from jinja2 import TemplateError, TemplateSyntaxError, meta, nodes
 from narrator.datafile import merge
 from narrator.phrasebank import (
     LANGUAGE_FILES,
+    LOOKUPS,
     PATTERN_FILES,
     PhrasebankError,
     Profile,
-    _profile_files,
     builtin_dir,
     compile_phrase,
     flatten,
     key_lines,
     layer_problems,
+    profile_files,
     profile_layers,
     read_layer_file,
     string_leaves,
@@ -55,32 +56,10 @@ SOURCES_FILE = "sources.yaml"
 FINGERPRINT_LENGTH = 12
 #: CLDR plural categories: an English term that maps these is one entry with plural forms.
 PLURAL_FORMS = frozenset({"zero", "one", "two", "few", "many", "other"})
-#: Variables the renderer adds per call (narrator.render ``_render`` callers, outline
-#: ``as:`` names, tables.py): a template may read them although the base context lacks them.
-CALL_NAMES = frozenset(
-    {
-        "d", "s", "each", "of", "base", "subject", "item", "project", "entry", "member",
-        "passage",
-        "index", "part", "e", "cls", "sec", "name", "n", "word",
-    }
-)  # fmt: skip
 #: Variables whose use is a choice of wording, not a figure a translation may drop: 各
 #: (``each``), a number as a word or a digit (``word``/``n``), what a completion is
 #: measured against (``of``), style options. The pair check ignores them and the helpers.
 WORDING_NAMES = frozenset({"each", "word", "n", "of", "style"})
-#: Text keys the renderer looks up by a computed name (a prefix ends in "."): never unused.
-RENDERED_BY_CODE = (
-    "sentences.",
-    "change.",
-    "completion.",
-    "budget_equal.",
-    "relation.",
-    "catalog.",
-    "versus",
-    "ordinal",
-    "three_public.used_for.",
-    "performance.table_title",
-)
 
 Severity = Literal["error", "info"]
 
@@ -366,7 +345,7 @@ def check(profile: str | None = None, extra: Sequence[str | Path] = ()) -> list[
 
     outline = stack.profile.outline
     used = {str(e[k]) for e in outline for k in ("heading", "paragraph") if k in e}
-    known = set(base_context_names()) | CALL_NAMES
+    known = set(base_context_names()) | _call_names()
     known |= {str(e["as"]) for e in outline if "as" in e}
     for tree in trees.values():
         keys, passed = _phrase_calls(tree)
@@ -416,8 +395,7 @@ def check(profile: str | None = None, extra: Sequence[str | Path] = ()) -> list[
         if entry.table != "text":
             continue
         if entry.key in used or any(
-            entry.key == p or (p.endswith(".") and entry.key.startswith(p))
-            for p in RENDERED_BY_CODE
+            entry.key == p or (p.endswith(".") and entry.key.startswith(p)) for p in _lookups()
         ):
             continue
         problems.append(
@@ -432,6 +410,26 @@ def check(profile: str | None = None, extra: Sequence[str | Path] = ()) -> list[
             )
         )
     return problems
+
+
+def _lookups() -> tuple[str, ...]:
+    """Text keys code renders by a computed name (a prefix ends in "."): never unused."""
+    from narrator import render  # noqa: F401  (its module registers the renderer's keys)
+
+    return tuple(LOOKUPS)
+
+
+def _call_names() -> frozenset[str]:
+    """Variables code passes templates besides the base context (the registry's, the outline's)."""
+    from narrator import render
+
+    names = set().union(*_lookups_names())
+    return frozenset(names | render.OUTLINE_NAMES | render.REASON_NAMES)
+
+
+def _lookups_names() -> list[frozenset[str]]:
+    _lookups()
+    return list(LOOKUPS.values())
 
 
 def _rule_line(origin: str, rule_id: str) -> int:
@@ -653,7 +651,7 @@ def _msgstr_problem(table: str, text: str) -> str:
 
 
 def available_names(extra: Sequence[str | Path]) -> set[str]:
-    return set(_profile_files([builtin_dir(), *(Path(p) for p in extra)]))
+    return set(profile_files([builtin_dir(), *(Path(p) for p in extra)]))
 
 
 def _write_overlay(target: Path, changed: Mapping[str, str], stack: Stack) -> list[Path]:

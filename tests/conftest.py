@@ -8,13 +8,16 @@ from typing import Any
 
 import pytest
 
+from narrator.api import load
 from narrator.figures import read_file
-from narrator.report import Report, load
+from narrator.report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SEED = EXAMPLES / "zhuji-bigdata-2019.yaml"
 LAKESIDE = EXAMPLES / "lakeside-water-2023.yaml"
+#: The lakeside unit as a draft: some deviations not yet explained (visible placeholders).
+DRAFT = EXAMPLES / "lakeside-water-2023-draft.yaml"
 SHARED = ROOT.parent / "shared"
 #: Every example figures file.
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
@@ -42,6 +45,11 @@ def seed_report() -> Report:
 @pytest.fixture(scope="session")
 def lakeside_report() -> Report:
     return load(LAKESIDE)
+
+
+@pytest.fixture(scope="session")
+def draft_report() -> Report:
+    return load(DRAFT)
 
 
 @pytest.fixture

@@ -39,8 +39,8 @@ def test_a_rule_chosen_reason_names_its_rule_and_inputs(seed_report):
     assert entry["en"] in seed_report.render(lang="en")
 
 
-def test_user_reasons_and_missing_ones_are_told_apart(lakeside_report):
-    entries = {e["sentence"]: e for e in lakeside_report.explain()}
+def test_user_reasons_and_missing_ones_are_told_apart(draft_report):
+    entries = {e["sentence"]: e for e in draft_report.explain()}
     assert entries["totals.change"]["reason_source"] == "user"
     assert entries["totals.change"]["rule"] is None
     missing = entries["fund_budget.completion"]
@@ -70,3 +70,15 @@ def test_cli_explain_json_and_text(capsys):
     assert "[totals] totals.change  reason: rule new_unit" in out
     assert "reason: not needed" in out
     assert "    income.grand_total = 214.96" in out
+
+
+def test_explain_and_rules_speak_the_language_asked_for(capsys):
+    assert main(["explain", str(SEED), "--lang", "zh"]) == 0
+    text = capsys.readouterr().out
+    assert "原因：规则 new_unit" in text and "reason:" not in text
+    assert "未给出、按0计：prior_year.grand_total" in text
+    assert main(["rules", "--lang", "zh"]) == 0
+    text = capsys.readouterr().out
+    assert "条件：" in text and "when:" not in text and "来源：" in text
+    assert main(["explain", str(SEED)]) == 0
+    assert "reason: rule new_unit" in capsys.readouterr().out

@@ -64,6 +64,12 @@ def test_markdown_view_pairs_each_block_with_its_translation(seed_report):
     text = seed_report._repr_markdown_()
     assert text.startswith("**Checker:** 2 error, 2 warning, 3 info")
     assert (
-        "| **（一）收入支出决算总体情况说明** | **(1) Overview of the final accounts of revenue and expenditure** |"
+        "| **（一）收入支出决算总体情况说明** | **1. Overview of the final accounts of revenue and expenditure** |"
         in text
     )
+
+
+def test_a_written_report_shows_with_its_findings_marked(executed):
+    html = _text(executed[-1])
+    assert html.count("<mark") == 2
+    assert "share-mismatch" in html and "percent-missing" in html

@@ -24,9 +24,24 @@ EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
 
 
 def rendered_said(report, lang: str) -> frozenset[str]:
+    return rendered(report, lang)[0]
+
+
+def rendered(report, lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The sentences a language said, and those whose reason it printed."""
     renderer = Renderer(report.bank, lang, report.facts)
     renderer.document()
-    return frozenset(renderer.said)
+    return frozenset(renderer.said), frozenset(renderer.reasoned)
+
+
+def assert_same_reasons(report) -> None:
+    """Both languages print a reason for exactly the sentences whose decided reason is
+    needed, among those the outline says: a template words a decision, never takes one."""
+    needed = {key for key in report.said if report.facts.sentence(key).reason.needed}
+    for lang in ("zh", "en"):
+        said, reasoned = rendered(report, lang)
+        assert said == report.said, lang
+        assert reasoned == needed, (lang, sorted(reasoned ^ needed))
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -54,6 +69,31 @@ def test_generated_units_say_what_the_outline_declares(seed, profile):
         assert rendered_said(report, lang) == report.said, lang
 
 
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_every_language_prints_the_same_reasons(example, profile):
+    assert_same_reasons(load(example, profile=profile))
+
+
+#: The seed's conventions (every zero line, 增长100%, 增长0%, 完成预算的100%), which put
+#: reasons on sentences about nothing: the case where wording and decision are easiest to mix.
+_CONVENTIONS = {
+    "growth_from_zero": "hundred_percent",
+    "both_zero_change": "zero_percent",
+    "both_zero_completion": "hundred_percent",
+    "list_zero_lines": "yes",
+}
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_generated_units_print_the_same_reasons_in_every_language(profile):
+    for seed in range(150):
+        data = generate(seed, profile)
+        if seed % 2:
+            data["style"] = dict(_CONVENTIONS)
+        assert_same_reasons(load(data))
+
+
 def test_knowing_what_is_said_renders_nothing(monkeypatch):
     report = load(EXAMPLES[0])
 
@@ -75,7 +115,9 @@ def test_explain_covers_only_what_the_profile_prints():
                 for lang in ("zh", "en"):
                     # Each sentence explained is printed in the report: its first clause, word
                     # for word (a clause may open the report's sentence or follow "of this,").
-                    first = re.split(r"[。；;]|\. ", entry[lang])[0].strip()[:60].lower()
+                    first = (
+                        re.split(r"[。；;]|\. ", entry[lang])[0].strip().rstrip(".")[:60].lower()
+                    )
                     assert first in text[lang].lower(), (
                         example.stem,
                         profile,

@@ -31,12 +31,10 @@ def test_changing_one_figure_rerenders_its_sentences(lakeside_report):
     assert "授予中小企业合同金额100.00万元" not in lakeside_report.render()
 
 
-def test_a_user_reason_replaces_the_placeholder(lakeside_report):
+def test_a_user_reason_replaces_the_placeholder(draft_report):
     key = "fund_budget.completion"
-    assert lakeside_report.facts.sentence(key).reason.source == "missing"
-    changed = lakeside_report.with_reason(
-        key, "部分工程结转下年。", "Some works were carried over."
-    )
+    assert draft_report.facts.sentence(key).reason.source == "missing"
+    changed = draft_report.with_reason(key, "部分工程结转下年。", "Some works were carried over.")
     assert changed.facts.sentence(key).reason.source == "user"
     assert "主要原因是：部分工程结转下年。" in changed.render()
 
@@ -64,3 +62,14 @@ def test_growth_from_zero_wording_follows_the_style():
     assert "增长100%" not in default
     assert "增加214.96万元（上年为0，增幅不适用）" in default
     assert "各增加214.96万元，增长100%" in load(SEED).render()
+
+
+def test_a_report_cannot_be_changed_only_redrafted(seed_report):
+    with pytest.raises(AttributeError):
+        seed_report.figures = None
+    with pytest.raises(TypeError):
+        seed_report.style["list_zero_lines"] = "no"
+    assert not hasattr(seed_report, "__dict__")  # nothing can be written beside its fields
+    redrafted = seed_report.with_figure("procurement.sme", "5.00")
+    assert redrafted is not seed_report and redrafted.figures.procurement.sme == Decimal("5")
+    assert seed_report.figures.procurement.sme == Decimal("46.96")

@@ -22,7 +22,12 @@ def decision(data: Any, key: str, **kwargs: Any) -> tuple[str, str | None]:
 
 
 def no_reasons(data: Any) -> Any:
+    """The figures without any reason the unit gave (``reasons:`` and the items' own)."""
     data.pop("reasons", None)
+    for budget in ("general_budget", "fund_budget", "state_capital_budget"):
+        for cls in (data.get(budget) or {}).get("classes", ()):
+            for item in cls.get("items", ()):
+                item.pop("reason", None)
     return data
 
 

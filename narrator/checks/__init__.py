@@ -30,6 +30,7 @@ from narrator.checks.core import (
     Severity,
     amount_text,
     check,
+    check_data,
     run_checks,
 )
 from narrator.checks.present import COLOURS, error_records, format_text, records, to_json
@@ -44,6 +45,7 @@ __all__ = [
     "Severity",
     "amount_text",
     "check",
+    "check_data",
     "error_records",
     "format_text",
     "records",

@@ -190,7 +190,7 @@ def check(codes: Mapping[str, Severity], *, rounding: bool = False) -> Callable[
 
 
 @functools.lru_cache(maxsize=32)
-def _check_data(layers: tuple[Path, ...]) -> Mapping[str, Any]:
+def check_data(layers: tuple[Path, ...]) -> Mapping[str, Any]:
     data: dict[str, Any] = {}
     for layer in layers:
         path = layer / "checks.yaml"
@@ -214,7 +214,7 @@ def run_checks(
     ``said`` names the sentences the report prints; a missing reason counts only there.
     """
     bank = bank or load_phrasebank(figures.profile)
-    ctx = CheckContext(figures, facts, bank, _check_data(bank.layers), said)
+    ctx = CheckContext(figures, facts, bank, check_data(bank.layers), said)
     found: list[Diagnostic] = []
     for registered in CHECKS:
         for diagnostic in registered.func(ctx):

@@ -13,7 +13,7 @@ headings in both languages and tables stay full-width, which a side-by-side
 layout (a two-column table per block) would not allow.
 
 Control characters, which XML (and so python-docx) cannot hold, are removed and
-line-like ones become line breaks (:func:`~narrator.formats._common.clean`).
+line-like ones become line breaks (:func:`~narrator.formats.common.clean`).
 
 The output is deterministic: the same documents give the same bytes.
 """
@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from narrator.document import Block, Document, Heading, Paragraph, Table, pair
-from narrator.formats._common import (
+from narrator.formats.common import (
     WORD_LANGS,
     clean,
     is_amount,

@@ -2,7 +2,7 @@
 
 Every text of the documents is escaped (``html.escape``); nothing the figures
 hold can become markup. Control characters and bidi overrides are removed first
-(:func:`~narrator.formats._common.clean`): they cannot reorder or hide what the page
+(:func:`~narrator.formats.common.clean`): they cannot reorder or hide what the page
 shows. Each language's content carries its ``lang`` attribute
 (``zh-Hans``, ``en``). Two documents are set side by side: a two-column grid in
 which each row is one pair of blocks from :func:`narrator.document.pair`, so a
@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from html import escape
 
 from narrator.document import Block, Document, Heading, Paragraph, Table, pair
-from narrator.formats._common import clean, lang_tag, lines, numeric_columns
+from narrator.formats.common import clean, lang_tag, lines, numeric_columns
 
 #: The page's style sheet: readable on screen, A4 with running headers kept in print.
 CSS = """

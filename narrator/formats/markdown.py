@@ -4,7 +4,7 @@ Text is escaped so that nothing in it is read as Markdown or HTML: a figure's fr
 text ``<script>`` prints as the characters, not as a tag, and ``# x``, ``===``, a
 ``[link](javascript:…)``, ``<https://…>``, ``www.…``, ``https://…`` or an e-mail address
 on a line of its own never become a heading, a rule or a link, in any text position.
-Control characters and bidi overrides are removed (:func:`~narrator.formats._common.clean`).
+Control characters and bidi overrides are removed (:func:`~narrator.formats.common.clean`).
 
 >>> from narrator.document import Document, Heading, Paragraph
 >>> doc = Document("zh", "T", (Heading("t", 0, "", "T"), Paragraph("p", "a*b*<i>")))
@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from narrator.document import Block, Document, Heading, Paragraph, Table, pair
-from narrator.formats._common import clean, lines, numeric_columns, one_line
+from narrator.formats.common import clean, lines, numeric_columns, one_line
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that
 # can start markup inside a line (emphasis, code, links, raw HTML, entities, tables,

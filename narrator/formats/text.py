@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from narrator.document import Block, Document, Heading, Paragraph, Table, pair
-from narrator.formats._common import encodable
+from narrator.formats.common import encodable
 
 
 def block_lines(block: Block) -> Iterator[str]:

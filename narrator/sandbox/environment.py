@@ -91,7 +91,7 @@ class _BoundedCodeGenerator(CodeGenerator):
 
 
 _MAPPING_ATTRIBUTES = frozenset(dir(dict)) | frozenset(dir(MappingProxyType))
-_EXPOSED = policy._EXPOSED  # read on every attribute: the registry itself, not a copy
+_EXPOSED = policy.EXPOSED  # read on every attribute: the registry itself, not a copy
 
 
 class Sandbox(SandboxedEnvironment):

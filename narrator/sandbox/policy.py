@@ -70,7 +70,9 @@ LOOP_ATTRIBUTES = frozenset(
     | {"previtem", "nextitem"}
 )
 
-_EXPOSED: dict[type, frozenset[str]] = {}
+#: The exposed value types and the attributes templates may read on each (read it, never
+#: change it: expose() does).
+EXPOSED: dict[type, frozenset[str]] = {}
 _TRUSTED: set[Callable[..., Any]] = set()
 _CODE = (
     types.FunctionType,
@@ -96,7 +98,7 @@ def expose(*kinds: type) -> None:
     copying, serialising) is ever exposed.
     """
     for kind in kinds:
-        _EXPOSED[kind] = frozenset(_data_names(kind))
+        EXPOSED[kind] = frozenset(_data_names(kind))
 
 
 def _data_names(kind: type) -> set[str]:
@@ -117,7 +119,7 @@ def _data_names(kind: type) -> set[str]:
 
 def exposed_names(kind: type) -> frozenset[str]:
     """The attributes templates may read on ``kind`` (empty if it is not exposed)."""
-    return _EXPOSED.get(kind, frozenset())
+    return EXPOSED.get(kind, frozenset())
 
 
 def is_code(value: Any) -> bool:
@@ -130,7 +132,7 @@ def attribute_allowed(obj: Any, attribute: str, value: Any) -> bool:
     if attribute[:1] == "_" or is_code(value):
         return False
     kind = type(obj)
-    names = _EXPOSED.get(kind)
+    names = EXPOSED.get(kind)
     if names is not None:
         return attribute in names
     if kind is Namespace:

@@ -31,7 +31,7 @@ from narrator.document import Document, Heading, Paragraph, Table
 from narrator.figures import FiguresError, load_figures, read_file
 from narrator.formats import writer
 from narrator.report import Report
-from tests.conftest import LAKESIDE, ROOT, SEED
+from tests.conftest import DRAFT, LAKESIDE, ROOT, SEED
 
 TEMP = ".narrator-tmp"
 
@@ -388,7 +388,7 @@ def test_check_json_has_an_entry_for_every_input(tmp_path, capsys, deadline):
     (tmp_path / "folder.yaml").mkdir()
     (tmp_path / "wrong.yaml").write_text("unit: {name: 1}\nincome: 3\n", encoding="utf-8")
     files = [
-        str(LAKESIDE),
+        str(DRAFT),  # readable, with findings (a clean file has no entry: nothing to say)
         *(str(tmp_path / n) for n in ("pipe.yaml", "broken.yaml", "folder.yaml", "wrong.yaml")),
         str(tmp_path / "missing.yaml"),
     ]
@@ -405,7 +405,7 @@ def test_an_unexpected_exception_is_one_line_saying_it_is_a_bug(capsys, monkeypa
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr("narrator.load", broken)
+    monkeypatch.setattr("narrator.api.load", broken)
     monkeypatch.delenv("NARRATOR_DEBUG", raising=False)
     assert main(["render", str(LAKESIDE)]) == 70
     err = capsys.readouterr().err
@@ -419,7 +419,7 @@ def test_an_interrupt_anywhere_is_one_line_and_exit_130(capsys, monkeypatch):
     def interrupted(*args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("narrator.load", interrupted)
+    monkeypatch.setattr("narrator.api.load", interrupted)
     assert main(["check", str(LAKESIDE)]) == 130
     assert capsys.readouterr().err == "narrator: interrupted\n"
 

@@ -1,0 +1,270 @@
+"""What verification recognises in Chinese text, compiled once from ``zh/verify.yaml``.
+
+The patterns are data (each phrasebank layer's ``zh/verify.yaml``, merged key by key);
+this module only compiles them and normalises text the way they expect: whitespace
+removed, digits and ``%`` half-width, brackets and clause marks full-width. Normalising
+keeps, for every character it keeps, the offset it had, so that a span found in the
+normalised text is a span of the report's own text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from narrator.datafile import merge
+from narrator.phrasebank import Phrasebank, PhrasebankError, read_layer_file
+
+# -- normalising text ----------------------------------------------------------------------
+
+_WIDE_DIGITS = {chr(0xFF10 + i): str(i) for i in range(10)}
+#: Characters replaced one for one: full-width digits and marks to the forms patterns use.
+_SAME_WIDTH = str.maketrans(
+    {
+        **_WIDE_DIGITS,
+        "．": ".",
+        "％": "%",
+        "(": "（",
+        ")": "）",
+        ":": "：",
+        ";": "；",
+        "Ｘ": "X",
+        "﹪": "%",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Normal:
+    """Normalised text and, for each of its characters, the offset it came from."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+    def origin(self, start: int, end: int) -> tuple[int, int]:
+        """The span in the original text of ``text[start:end]``."""
+        if not self.offsets:
+            return (0, 0)
+        if start >= len(self.offsets):
+            last = self.offsets[-1] + 1
+            return (last, last)
+        begin = self.offsets[start]
+        finish = self.offsets[min(end, len(self.offsets)) - 1] + 1 if end > start else begin
+        return (begin, finish)
+
+
+#: A character that stands for the end of a sentence where a table or sub-heading was.
+BREAK = "\x00"
+
+
+def normalise(text: str, base: int | Sequence[int] = 0) -> Normal:
+    """Text as the patterns read it, with the original offset of each character kept.
+
+    ``base`` is the offset of the text's first character, or the offset of each of its
+    characters (lines joined from several places). :data:`BREAK` becomes a line break.
+
+    >>> n = normalise("214. 96 万元, 占(1,234.5)％")
+    >>> n.text
+    '214.96万元，占（1,234.5）%'
+    >>> n.origin(0, 6)
+    (0, 7)
+    >>> normalise("支出2,\\n033.48万元，占").text
+    '支出2,033.48万元，占'
+    """
+    chars: list[str] = []
+    offsets: list[int] = []
+    translated = text.translate(_SAME_WIDTH)
+    where = (lambda i: base + i) if isinstance(base, int) else base.__getitem__
+    for i, char in enumerate(translated):
+        if char == BREAK:
+            char = "\n"
+        elif char.isspace() or char in "\u200b\ufeff":
+            continue
+        elif char in ",，" and _thousands(translated, i):
+            char = ","
+        elif char == ",":
+            char = "，"
+        chars.append(char)
+        offsets.append(where(i))
+    return Normal("".join(chars), tuple(offsets))
+
+
+def _thousands(text: str, i: int) -> bool:
+    """Whether the comma at ``i`` separates thousands (a digit before, three after)."""
+    j = i - 1
+    while j >= 0 and text[j].isspace():
+        j -= 1
+    if j < 0 or not text[j].isdigit():
+        return False
+    digits = [c for c in text[i + 1 : i + 12] if not c.isspace() and c != BREAK][:4]
+    return (
+        len(digits) >= 3
+        and all(c.isdigit() for c in digits[:3])
+        and (len(digits) == 3 or not digits[3].isdigit())
+    )
+
+
+# -- the lexicon -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubjectPattern:
+    """A phrase that names a subject, where it means that subject."""
+
+    name: str
+    subject: str
+    regex: re.Pattern[str]
+    sections: frozenset[str] | None
+
+
+def _compile(source: Any, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(str(source))
+    except re.error as exc:
+        raise PhrasebankError(f"{where}: not a regular expression: {exc}") from exc
+
+
+class Lexicon:
+    """The compiled patterns of ``zh/verify.yaml``."""
+
+    def __init__(self, data: Mapping[str, Any], origin: str) -> None:
+        self.data = data
+        self.origin = origin
+
+        def rx(key: str, source: Any) -> re.Pattern[str]:
+            return _compile(source, f"{origin}: {key}")
+
+        try:
+            headings = data["headings"]
+            self.numbering = rx("headings.numbering", headings["numbering"])
+            self.heading_max = int(headings.get("max_length", 60))
+            self.subtitle_end = rx("headings.subtitle_end", headings["subtitle_end"])
+            self.continuation_max = int(headings.get("continuation_max", 8))
+            self.heading_never = rx("headings.never", headings["never"])
+            self.part_start = rx("part.start", data["part"]["start"])
+            self.part_end = rx("part.end", data["part"]["end"])
+            self.furniture = [rx("furniture", p) for p in data.get("furniture", ())]
+            self.sections = [(str(k), rx(f"sections.{k}", v)) for k, v in data["sections"].items()]
+            self.title = rx("title", data["title"])
+            self.name_sentence = rx("name_sentence", data["name_sentence"])
+            self.self_references = frozenset(str(s) for s in data.get("self_references", ()))
+            self.years = [
+                (
+                    rx("years", entry["pattern"]),
+                    int(entry.get("offset", 0)),
+                    bool(entry.get("opens")),
+                )
+                for entry in data.get("years", ())
+            ]
+            self.subjects = [
+                SubjectPattern(
+                    str(name),
+                    str(entry.get("subject", name)),
+                    rx(f"subjects.{name}", entry["pattern"]),
+                    frozenset(entry["sections"]) if entry.get("sections") else None,
+                )
+                for name, entry in data["subjects"].items()
+            ]
+            lines = data["lines"]
+            self.line_sections = frozenset(str(s) for s in lines["sections"])
+            self.class_suffix = str(lines.get("suffix", ""))
+            self.year = rx("year", data["year"])
+            self.year_words = rx("year_words", data["year_words"])
+            self.class_template = str(lines["class"])
+            name = str(lines["name"])
+            self.item = rx("lines.item", str(lines["item"]).replace("<name>", name))
+            self.section_line = rx("lines.section", str(lines["section"]).replace("<name>", name))
+            self.code = rx("lines.code", lines["code"])
+            self.project_template = str(data["project"])
+            self.roles = {str(k): rx(f"roles.{k}", v) for k, v in data["roles"].items()}
+            self.relations = {str(k): rx(f"relations.{k}", v) for k, v in data["relations"].items()}
+            self.skip = {str(k): rx(f"skip.{k}", v) for k, v in data["skip"].items()}
+            self.ignore = [rx("ignore", p) for p in data.get("ignore", ())]
+            self.filler = rx("filler", data["filler"])
+            units = data["units"]
+            self.money = {str(k): Decimal(str(v)) for k, v in units["money"].items()}
+            self.percent_units = tuple(str(u) for u in units["percent"])
+            self.counts = {str(k): str(v) for k, v in units["counts"].items()}
+            self.other_units = tuple(str(u) for u in units.get("other", ()))
+            hygiene = data["hygiene"]
+            self.leftovers = [rx("hygiene.leftovers", p) for p in hygiene["leftovers"]]
+            self.percent_required = rx("hygiene.percent_required", hygiene["percent_required"])
+            self.repeated_punctuation = rx(
+                "hygiene.repeated_punctuation", hygiene["repeated_punctuation"]
+            )
+            self.repeated_word = rx("hygiene.repeated_word", hygiene["repeated_word"])
+            self.repeated_char = rx("hygiene.repeated_char", hygiene["repeated_char"])
+            self.repeated_allowed = frozenset(str(w) for w in hygiene.get("repeated_allowed", ()))
+            self.yuan_allowed_before = rx(
+                "hygiene.yuan_allowed_before", hygiene["yuan_allowed_before"]
+            )
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            if isinstance(exc, PhrasebankError):
+                raise
+            raise PhrasebankError(
+                f"{origin}: malformed verify data: missing or wrong {exc}"
+            ) from exc
+        self.value = self._value_pattern()
+
+    def _value_pattern(self) -> re.Pattern[str]:
+        units = [*self.other_units, *self.money, *self.percent_units, *self.counts]
+        # A one-character unit (万) is a unit only where no word goes on (1.2万人次 is not).
+        alternatives = "|".join(
+            re.escape(u) + (r"(?![\u4e00-\u9fff])" if len(u) == 1 and u >= "\u4e00" else "")
+            for u in sorted(units, key=len, reverse=True)
+        )
+        return re.compile(
+            r"(?<![\d.,])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+            rf"(?P<unit>{alternatives})"
+        )
+
+    def class_pattern(self, names: Sequence[str]) -> re.Pattern[str] | None:
+        """The 类 pattern for these names (longest first), or None without names."""
+        if not names:
+            return None
+        alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+        return _compile(
+            self.class_template.replace("{names}", alternatives), f"{self.origin}: lines.class"
+        )
+
+    def project_pattern(self, name: str) -> re.Pattern[str]:
+        return _compile(
+            self.project_template.replace("{name}", re.escape(name)), f"{self.origin}: project"
+        )
+
+    def section_of(self, title: str) -> str | None:
+        """The section a heading's (normalised) title names, or None."""
+        for name, pattern in self.sections:
+            if pattern.search(title):
+                return name
+        return None
+
+
+@functools.lru_cache(maxsize=16)
+def _lexicon(layers: tuple[Path, ...]) -> Lexicon:
+    data: dict[str, Any] = {}
+    origin = "zh/verify.yaml"
+    for layer in layers:
+        path = layer / "zh" / "verify.yaml"
+        if path.is_file():
+            loaded = read_layer_file(path) or {}
+            if not isinstance(loaded, Mapping):
+                raise PhrasebankError(f"{path}: expected a mapping")
+            data = merge(data, loaded)
+            origin = str(path)
+    if not data:
+        raise PhrasebankError("no zh/verify.yaml in the phrasebank layers")
+    return Lexicon(data, origin)
+
+
+def lexicon(bank: Phrasebank) -> Lexicon:
+    """The lexicon of a phrasebank's layers (compiled once per set of layers)."""
+    return _lexicon(bank.layers)
+
+
+__all__ = ["Lexicon", "Normal", "SubjectPattern", "lexicon", "normalise"]

@@ -1,0 +1,238 @@
+"""Reading a written report: plain text, Markdown, Word or PDF, into one text with pages.
+
+Whatever the format, verification works on one string, :attr:`Source.text`: a ``.txt``
+file's own text, the text of a Markdown file without its markup, a Word file's paragraphs
+and table rows (cells separated by tabs), or the text pdfplumber extracts from each page of
+a PDF (pages separated by a line break). Character spans of findings index this text, and
+:meth:`Source.page` says on which PDF page an offset lies.
+
+PDF support is an optional extra (``pip install narrator[pdf]``): pdfplumber is imported
+only when a PDF is read.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from narrator.datafile import DataFileError, require_regular_file
+from narrator.errors import InputError
+
+#: The formats :func:`read` knows, by file extension.
+SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf")
+#: The largest report file read (bytes): published reports are a few megabytes at most.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+#: The most a Word file may unpack to (bytes), and its worst compression ratio: a zip bomb
+#: is refused before python-docx opens it.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+#: The most pages of a PDF read, and the longest text any report may give (characters).
+MAX_PAGES = 1000
+MAX_TEXT_CHARS = 5_000_000
+
+
+class ReportReadError(InputError):
+    """A written report cannot be read (missing, empty, undecodable, or PDF support absent)."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A written report as text: where it came from and where its pages begin.
+
+    >>> s = Source("a\\nb", "x.pdf", "pdf", (0, 2))
+    >>> s.page(0), s.page(2), s.line(2)
+    (1, 2, 2)
+    """
+
+    text: str
+    origin: str
+    kind: str = "text"
+    #: Offsets at which each page starts (PDF only).
+    pages: tuple[int, ...] = ()
+    #: The lines (0-based) the format marks as headings: Word heading styles, Markdown ``#``.
+    headings: frozenset[int] = frozenset()
+
+    def page(self, offset: int) -> int | None:
+        """The 1-based page of a character offset, for a PDF; otherwise None."""
+        if not self.pages:
+            return None
+        return bisect.bisect_right(self.pages, offset)
+
+    def line(self, offset: int) -> int:
+        """The 1-based line of a character offset."""
+        return self.text.count("\n", 0, max(0, offset)) + 1
+
+
+def from_text(text: str, origin: str = "<text>") -> Source:
+    """A report given as a string."""
+    return Source(_bounded(text.replace("\r\n", "\n").replace("\r", "\n"), Path(origin)), origin)
+
+
+def read(path: str | Path) -> Source:
+    """Read a written report from ``path`` by its extension (text for anything unknown)."""
+    target = Path(path)
+    try:
+        info = require_regular_file(target)  # a FIFO is never opened, a folder never read
+    except DataFileError as exc:
+        raise ReportReadError(str(exc)) from None
+    if info.st_size > MAX_FILE_BYTES:
+        raise ReportReadError(
+            f"{target}: is too large to be a report ({info.st_size:,} bytes; "
+            f"at most {MAX_FILE_BYTES:,})"
+        )
+    suffix = target.suffix.lower()
+    if suffix == ".docx":
+        return _docx(target)
+    if suffix == ".pdf":
+        return _pdf(target)
+    text = _decode(target)
+    if suffix in (".md", ".markdown"):
+        marked = frozenset(i for i, line in enumerate(text.split("\n")) if _MD_HEADING.match(line))
+        return Source(markdown_text(text), str(target), "md", headings=marked)
+    return Source(text, str(target))
+
+
+def _decode(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReportReadError(f"{path}: cannot be read: {exc}") from exc
+    # Reports from Chinese offices are UTF-8 or GB 18030 (a superset of GBK).
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            break
+        return _bounded(text.replace("\r\n", "\n").replace("\r", "\n"), path)
+    raise ReportReadError(f"{path}: not a text file in UTF-8 or GB 18030")
+
+
+_MD_ESCAPE = re.compile(r"\\([\\`*_\[\]<>|~&#+=\-.)!(])")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MD_STRONG = re.compile(r"\*\*(.+?)\*\*")
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def markdown_text(text: str) -> str:
+    """Markdown as the text it shows: no heading marks, emphasis or escapes; tables tabbed.
+
+    >>> markdown_text("## 一、标题\\n\\n1\\\\. 正文 **粗** a\\\\_b\\n| a | b |\\n| --- | ---: |")
+    '一、标题\\n\\n1. 正文 粗 a_b\\na\\tb\\n'
+    """
+    lines: list[str] = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if _MD_RULE.match(line) and "-" in line:
+            lines.append("")
+            continue
+        line = _MD_HEADING.sub("", line)
+        if line.lstrip().startswith("|"):
+            cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+            line = "\t".join(cells)
+        line = _MD_STRONG.sub(r"\1", line).replace("<br>", " ")
+        lines.append(_MD_ESCAPE.sub(r"\1", line))
+    return "\n".join(lines)
+
+
+def _bounded(text: str, path: Path) -> str:
+    if len(text) > MAX_TEXT_CHARS:
+        raise ReportReadError(
+            f"{path}: holds more text than a report ({len(text):,} characters; "
+            f"at most {MAX_TEXT_CHARS:,})"
+        )
+    return text
+
+
+def _refuse_zip_bomb(path: Path) -> None:
+    """Refuse a Word file whose parts would unpack to far more than a report."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReportReadError(f"{path}: not a readable Word (.docx) file: {exc}") from None
+    unpacked = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members) or 1
+    if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_COMPRESSION_RATIO * packed:
+        raise ReportReadError(
+            f"{path}: unpacks to {unpacked:,} bytes from {packed:,}: not a report's Word file"
+        )
+
+
+def _docx(path: Path) -> Source:
+    from docx import Document as open_docx  # imported when a Word file is read
+    from docx.opc.exceptions import PackageNotFoundError
+
+    _refuse_zip_bomb(path)
+    try:
+        word = open_docx(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+        raise ReportReadError(f"{path}: not a readable Word (.docx) file: {exc}") from exc
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    lines: list[str] = []
+    headings: set[int] = set()
+    for element in word.element.body.iterchildren():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraph = Paragraph(element, word)
+            style = paragraph.style.name if paragraph.style is not None else ""
+            if style.startswith(_HEADING_STYLES):
+                headings.add(len(lines))
+            lines.append(paragraph.text)
+        elif tag == "tbl":
+            for row in Table(element, word).rows:
+                cells: list[str] = []
+                for cell in row.cells:
+                    text = " ".join(cell.text.split())
+                    if not cells or cells[-1] != text:  # merged cells repeat
+                        cells.append(text)
+                lines.append("\t".join(cells))
+    text = _bounded("\n".join(lines), path)
+    return Source(text, str(path), "docx", headings=frozenset(headings))
+
+
+#: Word paragraph styles that are headings (English and Chinese Word).
+_HEADING_STYLES = ("Heading", "Title", "标题")
+
+
+#: What to install for PDF support.
+PDF_EXTRA = "pip install 'narrator[pdf]'"
+
+
+def _pdf(path: Path) -> Source:
+    try:
+        import pdfplumber
+    except ImportError:
+        raise ReportReadError(
+            f"{path}: reading PDF needs pdfplumber, an optional extra: {PDF_EXTRA}"
+        ) from None
+    pages: list[int] = []
+    parts: list[str] = []
+    offset = 0
+    try:
+        with pdfplumber.open(str(path)) as pdf:
+            if len(pdf.pages) > MAX_PAGES:
+                raise ReportReadError(
+                    f"{path}: has {len(pdf.pages):,} pages; a report has at most {MAX_PAGES:,}"
+                )
+            for page in pdf.pages:
+                text = page.extract_text() or ""
+                if offset + len(text) > MAX_TEXT_CHARS:
+                    raise ReportReadError(f"{path}: holds more text than a report")
+                pages.append(offset)
+                parts.append(text)
+                offset += len(text) + 1
+    except ReportReadError:
+        raise
+    except Exception as exc:  # pdfminer raises many kinds for a broken file
+        raise ReportReadError(f"{path}: not a readable PDF: {exc}") from exc
+    return Source("\n".join(parts), str(path), "pdf", tuple(pages))
+
+
+__all__ = ["SUFFIXES", "ReportReadError", "Source", "from_text", "markdown_text", "read"]
