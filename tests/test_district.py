@@ -758,3 +758,18 @@ def test_the_district_example_verifies_clean_and_reads_as_published_english():
     r = Report(load_figures(read_file(DISTRICT)), phrasebanks=[DISTRICT_LAYER])
     assert r.verify(r.render("zh")) == []
     assert lint_document(r, publishable=True) == []
+
+
+@pytest.mark.parametrize("profile", ["zhejiang-2019", "shanghai-2024"])
+def test_generated_units_in_the_districts_style_read_as_published_and_verify_clean(profile):
+    """Units not in the repository, in every one of the district's choices: the English is
+    publishable (the English lint) and narrator verify finds nothing in narrator's Chinese."""
+    from benchmarks.generate import generate
+    from narrator.phrasebank import available_profiles
+    from tests.test_english_lint import lint_document
+
+    style = dict(available_profiles([DISTRICT_LAYER])["shanghai-district-2024"].style)
+    for seed in range(30):
+        r = Report(load_figures(generate(seed, profile)), style=style)
+        assert lint_document(r) == [], seed
+        assert r.verify(r.render("zh")) == [], seed
