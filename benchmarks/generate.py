@@ -171,16 +171,19 @@ def _text(zh: str, en: str) -> dict[str, str]:
 
 def _classes(
     rng: random.Random, total: int, pool: tuple[str, ...], *, fund: bool
-) -> tuple[list[dict[str, Any]], int]:
-    """Functional classes adding up to ``total`` and their items; also the items' budget."""
+) -> tuple[list[dict[str, Any]], int, bool]:
+    """Functional classes adding up to ``total`` and their items; also the items' budget, and
+    whether every class lists items that all give a budget (the budget's own initial budget
+    must then equal theirs: the checker's ``item-budgets-sum``)."""
     if total == 0:
-        return [], 0
+        return [], 0, False
     _, _, items_by_class = _catalog()
     count = min(len(pool), rng.randint(1, 5))
     codes = [c for c in pool if c in set(rng.sample(pool, count))]  # official order
     amounts = _split(rng, total, len(codes))
     classes: list[dict[str, Any]] = []
     item_budget = 0
+    complete = True
     for code, amount in zip(codes, amounts, strict=True):
         if amount == 0:
             continue
@@ -193,17 +196,32 @@ def _classes(
                 chosen, _split(rng, amount, len(chosen)), strict=True
             ):
                 item: dict[str, Any] = {"code": item_code, "amount": _wan(item_amount)}
-                if rng.random() < 0.85:
-                    budget = _around(rng, item_amount, 0.3)
+                budget = _around(rng, item_amount, 0.3)
+                if rng.random() < 0.85 and (budget or not item_amount):
                     item["initial_budget"] = _wan(budget)
                     item_budget += budget
+                else:
+                    complete = False
+                    if budget == 0 and item_amount:  # funded during the year: 全年预算 only
+                        item["adjusted_budget"] = _wan(
+                            _around(rng, item_amount, 0.05) or item_amount
+                        )
                 if rng.random() < 0.3:
                     zh, en = rng.choice(REASONS)
                     item["reason"] = _text(zh, en)
                 items.append(item)
             cls["items"] = items
+        else:
+            complete = False
         classes.append(cls)
-    return classes, item_budget
+    return classes, item_budget, complete and bool(classes)
+
+
+def _budgets(initial: int, spent: int) -> dict[str, str]:
+    """A budget's 年初预算, or its 全年预算 alone when it had none and spent (set up mid-year)."""
+    if initial == 0 and spent:
+        return {"adjusted_budget": _wan(spent)}
+    return {"initial_budget": _wan(initial)}
 
 
 def _three_public(rng: random.Random, scale: int) -> tuple[dict[str, Any], dict[str, int]]:
@@ -224,10 +242,11 @@ def _three_public(rng: random.Random, scale: int) -> tuple[dict[str, Any], dict[
     foreign_persons = foreign_batches * rng.randint(2, 10)
     domestic_persons = domestic_batches * rng.randint(2, 10)
     vehicles = purchase + operation
+    # A "三公" budget is never 0 when something was spent: the rate over 0 is an error.
     budgets = {
-        "overseas": _around(rng, overseas),
-        "vehicles": _around(rng, vehicles),
-        "reception": _around(rng, reception),
+        "overseas": _around(rng, overseas) or overseas,
+        "vehicles": _around(rng, vehicles) or vehicles,
+        "reception": _around(rng, reception) or reception,
     }
     table: dict[str, Any] = {
         "budget": _wan(sum(budgets.values())),
@@ -348,10 +367,14 @@ def generate(seed: int, profile: str | None = None) -> dict[str, Any]:
     basic_out = general_basic + non_fiscal_basic
     project_out = expenditure_total - basic_out - business_out - to_subsidiaries - to_higher
 
-    general_classes, general_item_budget = _classes(rng, general_out, general_pool, fund=False)
-    fund_classes, fund_item_budget = _classes(rng, fund_out, fund_pool, fund=True)
+    general_classes, general_item_budget, general_complete = _classes(
+        rng, general_out, general_pool, fund=False
+    )
+    fund_classes, fund_item_budget, fund_complete = _classes(rng, fund_out, fund_pool, fund=True)
 
-    def budget_of(total: int, item_budget: int) -> int:
+    def budget_of(total: int, item_budget: int, complete: bool) -> int:
+        if complete:  # every class's items give their budgets: the total is theirs
+            return item_budget
         return item_budget if item_budget and rng.random() < 0.5 else _around(rng, total, 0.15)
 
     figures: dict[str, Any] = {
@@ -389,7 +412,7 @@ def generate(seed: int, profile: str | None = None) -> dict[str, Any]:
         },
         "general_budget": {
             "total": _wan(general_out),
-            "initial_budget": _wan(budget_of(general_out, general_item_budget)),
+            **_budgets(budget_of(general_out, general_item_budget, general_complete), general_out),
             "basic": _wan(general_basic),
             "project": _wan(general_project),
             "classes": general_classes,
@@ -407,7 +430,9 @@ def generate(seed: int, profile: str | None = None) -> dict[str, Any]:
         },
         "fund_budget": {
             "total": _wan(fund_out),
-            "initial_budget": _wan(budget_of(fund_out, fund_item_budget) if fund_out else 0),
+            **_budgets(
+                budget_of(fund_out, fund_item_budget, fund_complete) if fund_out else 0, fund_out
+            ),
             "basic": _wan(0),
             "project": _wan(fund_out),
             "classes": fund_classes,
@@ -416,7 +441,7 @@ def generate(seed: int, profile: str | None = None) -> dict[str, Any]:
     if capital_in:
         figures["state_capital_budget"] = {
             "total": _wan(capital_out),
-            "initial_budget": _wan(_around(rng, capital_out, 0.1)),
+            **_budgets(_around(rng, capital_out, 0.1), capital_out),
             "basic": _wan(0),
             "project": _wan(capital_out),
             "classes": [{"code": "208", "amount": _wan(capital_out)}] if capital_out else [],

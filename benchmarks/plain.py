@@ -18,7 +18,7 @@ headline f-string baseline (:mod:`benchmarks.baseline`) is the floor beside it.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +69,9 @@ class PlainRenderer(Renderer):
         return tuple(value or ()) if each else value
 
 
-def render(source: Any, profile: str | None = None) -> str:
+def render(source: Any, profile: str | None = None, phrasebanks: Sequence[Path] = ()) -> str:
     """The bilingual report as text (what ``narrator render --lang both`` prints)."""
-    report = load(source, profile=profile)
+    report = load(source, profile=profile, phrasebanks=phrasebanks)
     facts = report.facts
     documents = [PlainRenderer(report.bank, lang, facts).document() for lang in ("zh", "en")]
     return write(documents)

@@ -23,10 +23,16 @@ def load(
     style: Mapping[str, str] | None = None,
 ) -> Report:
     """Load figures (a YAML/JSON path or a mapping) into a :class:`~narrator.report.Report`."""
-    from narrator.figures import load_figures
+    from narrator.figures import FiguresError, load_figures
     from narrator.report import Report
 
-    return Report(load_figures(source), profile=profile, phrasebanks=phrasebanks, style=style)
+    figures = load_figures(source)
+    try:
+        return Report(figures, profile=profile, phrasebanks=phrasebanks, style=style)
+    except FiguresError as exc:
+        if isinstance(source, str | Path) and exc.source == "<figures>":
+            raise FiguresError(str(source), exc.problems) from None  # name the file
+        raise
 
 
 __all__ = ["load"]

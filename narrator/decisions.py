@@ -44,10 +44,12 @@ from narrator.style import STYLE_OPTIONS, StyleOptionError, resolve_style
 
 __all__ = [
     "STYLE_OPTIONS",
+    "Basis",
     "Decisions",
     "Facts",
     "Reason",
     "Sentence",
+    "StatedBudget",
     "StyleOptionError",
     "decide",
     "resolve_style",
@@ -71,12 +73,29 @@ class Reason:
         return self.source != "not_needed"
 
 
+#: The budgets a completion may compare with: 年初预算 and 全年预算 (the full-year budget).
+Basis = Literal["initial", "full_year"]
+
+
+@dataclass(frozen=True)
+class StatedBudget:
+    """A budget a completion sentence states: which one (``initial`` or ``full_year``)."""
+
+    basis: Basis
+    amount: Decimal
+
+
 @dataclass(frozen=True)
 class Sentence:
     """A change or budget-completion sentence with its decided reason.
 
     ``form`` names the sentence template (``sentences.<form>`` in the phrasebank): one
     form serves every sentence of a kind, e.g. each item's ``general_budget.item_completion``.
+
+    A completion of a budget's expenditure (the total or a 款/项 item) also says which
+    budgets it states (``budgets``: 年初预算, 全年预算 or both, from the style option
+    ``budget_basis``), which one its completion and deviation compare with (``basis``, the
+    budget of ``value``), and whether it prints its completion rate (``rate_shown``).
     """
 
     key: str
@@ -90,6 +109,12 @@ class Sentence:
     params: Mapping[str, Any] = field(default_factory=dict)
     #: Inputs that were not in the figures and were taken as 0 (no prior-year figures).
     defaulted: tuple[str, ...] = ()
+    #: The budget ``value`` compares with, for a budget's completion; None otherwise.
+    basis: Basis | None = None
+    #: The budgets the sentence states, in order (the last is ``basis``).
+    budgets: tuple[StatedBudget, ...] = ()
+    #: Whether the sentence prints its completion rate.
+    rate_shown: bool = True
 
 
 @dataclass(frozen=True)
@@ -140,7 +165,7 @@ class ClassLine:
 
 @dataclass(frozen=True)
 class ItemLine:
-    """A 款/项 item and its completion sentence (None when it has no initial budget)."""
+    """A 款/项 item and its completion sentence (None when it gives no budget)."""
 
     class_code: str
     item: Item
@@ -150,7 +175,8 @@ class ItemLine:
 @dataclass(frozen=True)
 class TotalsDecision:
     grand_total: Decimal
-    change: Sentence
+    #: None when the prior-year figures leave this total out: nothing to compare with.
+    change: Sentence | None
 
 
 @dataclass(frozen=True)
@@ -171,9 +197,11 @@ class BudgetDecision:
     """One budget's expenditure (general public, government fund, state capital)."""
 
     total: Decimal
-    initial_budget: Decimal
+    initial_budget: Decimal | None
+    adjusted_budget: Decimal | None
     share_of_expenditure: Decimal | None
-    change: Sentence
+    #: None when the prior-year figures leave this budget's expenditure out.
+    change: Sentence | None
     completion: Sentence
     classes: tuple[ClassLine, ...]
     item_lines: tuple[ItemLine, ...]
@@ -282,6 +310,7 @@ expose(
     ),
     Change,
     Completion,
+    StatedBudget,
     Sentence,
     Reason,
     Computation,
@@ -301,6 +330,16 @@ expose(
     ProcurementDecision,
     Decisions,
 )
+
+
+#: The budgets each value of the style option ``budget_basis`` states, in order.
+_BASES_STATED: Mapping[str, tuple[Basis, ...]] = {
+    "initial": ("initial",),
+    "full_year": ("full_year",),
+    "both": ("initial", "full_year"),
+}
+#: The figures field of each budget a completion may compare with.
+_BUDGET_FIELDS: Mapping[Basis, str] = {"initial": "initial_budget", "full_year": "adjusted_budget"}
 
 
 def _fmt(value: Any) -> str:
@@ -336,6 +375,8 @@ class _Decider:
         self.f = figures
         self.bank = bank
         self.style = style
+        #: How shares of one whole are rounded (style option ``share_rounding``).
+        self.rounding = style["share_rounding"]
         self.computations: list[Computation] = []
         established = figures.unit.established
         cause = established.cause if established else None
@@ -353,6 +394,7 @@ class _Decider:
         kind: Kind,
         value: Change | Completion,
         given: tuple[str, Text] | None = None,
+        basis: Basis | None = None,
     ) -> Reason:
         """The reason of one sentence: prescribed rules, then the user's text, then rules.
 
@@ -368,6 +410,7 @@ class _Decider:
             "rate": value.rate,
             "prior_given": self.unit.prior_given,
             "style": self.style,
+            "basis": basis,
         }
         if isinstance(value, Change):
             context.update(current=value.current, prior=value.prior)
@@ -410,6 +453,8 @@ class _Decider:
         *,
         reason: tuple[str, Text] | None = None,
         defaulted: Sequence[str] = (),
+        budgets: Sequence[StatedBudget] = (),
+        rate_shown: bool = True,
         **params: Any,
     ) -> Sentence:
         derived = {
@@ -417,6 +462,7 @@ class _Decider:
             "derived.difference": value.difference,
             "derived.rate": value.rate,
         }
+        basis = budgets[-1].basis if budgets else None
         return Sentence(
             key=key,
             section=section,
@@ -425,15 +471,33 @@ class _Decider:
             value=value,
             subject=subject,
             inputs=Inputs({**inputs, **derived}),
-            reason=self._reason(key, kind, value, reason),
+            reason=self._reason(key, kind, value, reason, basis),
             params=MappingProxyType(params),
             defaulted=tuple(defaulted),
+            basis=basis,
+            budgets=tuple(budgets),
+            rate_shown=rate_shown,
         )
 
+    def stated_budgets(
+        self, initial: Decimal | None, adjusted: Decimal | None
+    ) -> tuple[StatedBudget, ...]:
+        """The budgets a completion states, the one it compares with last (``budget_basis``).
+
+        ``initial`` states 年初预算, ``full_year`` 全年预算, ``both`` both (compared with the
+        full-year budget). A budget the figures do not give is not stated; when the chosen
+        one is missing, the other is (a unit set up during the year has only 全年预算).
+        """
+        option = self.style["budget_basis"]
+        given: dict[Basis, Decimal | None] = {"initial": initial, "full_year": adjusted}
+        wanted = _BASES_STATED[option]
+        stated = [StatedBudget(b, v) for b in wanted if (v := given[b]) is not None]
+        if not stated:
+            stated = [StatedBudget(b, v) for b, v in given.items() if v is not None][:1]
+        return tuple(stated)
+
     def computed(self, key: str, section: str, paragraph: str, inputs: Mapping[str, Any]) -> None:
-        self.computations.append(
-            Computation(key, section, paragraph, Inputs(dict(inputs)))
-        )
+        self.computations.append(Computation(key, section, paragraph, Inputs(dict(inputs))))
 
     def _shares_computed(
         self,
@@ -452,10 +516,14 @@ class _Decider:
             inputs[f"derived.share.{name}"] = line.share
         self.computed(key, section, paragraph, inputs)
 
-    def prior(self, name: str) -> Decimal:
+    def compared(self, name: str) -> Decimal | None:
+        """A prior-year figure to compare with: 0 without prior-year figures, None when the
+        prior-year figures leave it out (the sentence then makes no comparison)."""
         prior = self.f.prior_year
-        value = getattr(prior, name) if prior is not None else None
-        return value if value is not None else Decimal(0)
+        if prior is None:
+            return Decimal(0)
+        value: Decimal | None = getattr(prior, name)
+        return value
 
     def _prior_defaulted(self, *paths: str) -> tuple[str, ...]:
         return () if self.f.prior_year is not None else paths
@@ -496,22 +564,25 @@ class _Decider:
 
     def _totals(self, section: str, current: Decimal, prior_name: str, path: str) -> TotalsDecision:
         prior_path = f"prior_year.{prior_name}"
+        prior = self.compared(prior_name)
         return TotalsDecision(
             grand_total=current,
-            change=self.sentence(
+            change=None
+            if prior is None
+            else self.sentence(
                 f"{section}.change",
                 section,
                 "change",
-                change(current, self.prior(prior_name)),
+                change(current, prior),
                 "unit_finances",
-                {f"{path}.grand_total": current, prior_path: self.prior(prior_name)},
+                {f"{path}.grand_total": current, prior_path: prior},
                 defaulted=self._prior_defaulted(prior_path),
             ),
         )
 
     def _income(self) -> IncomeDecision:
         income = self.f.income
-        sources = _lines(income.parts(), income.total)
+        sources = _lines(income.parts(), income.total, self.rounding)
         self._shares_computed(
             "income.shares",
             "income",
@@ -525,7 +596,7 @@ class _Decider:
 
     def _expenditure(self) -> ExpenditureDecision:
         spent = self.f.expenditure
-        types = _lines(spent.parts(), spent.total)
+        types = _lines(spent.parts(), spent.total, self.rounding)
         self._shares_computed(
             "expenditure.shares",
             "expenditure",
@@ -539,7 +610,7 @@ class _Decider:
 
     def _budget(self, section: str, which: str, prior_name: str, subject: str) -> BudgetDecision:
         budget: BudgetExpenditure = getattr(self.f, section)
-        prior = self.prior(prior_name)
+        prior = self.compared(prior_name)
         given = {c.code: c for c in budget.classes}
         listed = list(self.bank.class_list(which))
         if self.style["list_zero_lines"] == "yes":
@@ -548,7 +619,7 @@ class _Decider:
             codes = [code for code in listed if code in given and given[code].amount != 0]
             codes += [code for code in given if code not in codes and given[code].amount != 0]
         amounts = [given[code].amount if code in given else Decimal(0) for code in codes]
-        class_shares = shares(amounts, budget.total)
+        class_shares = shares(amounts, budget.total, self.rounding)
         classes = tuple(
             ClassLine(
                 code=code,
@@ -571,11 +642,16 @@ class _Decider:
             self._item(section, cls.code, item) for cls in budget.classes for item in cls.items
         )
         prior_path = f"prior_year.{prior_name}"
+        stated = self.stated_budgets(budget.initial_budget, budget.adjusted_budget)
+        compared = stated[-1].amount
         return BudgetDecision(
             total=budget.total,
             initial_budget=budget.initial_budget,
+            adjusted_budget=budget.adjusted_budget,
             share_of_expenditure=percent(budget.total, self.f.expenditure.total),
-            change=self.sentence(
+            change=None
+            if prior is None
+            else self.sentence(
                 f"{section}.change",
                 section,
                 "change",
@@ -588,22 +664,24 @@ class _Decider:
                 f"{section}.completion",
                 section,
                 "completion",
-                completion(budget.total, budget.initial_budget),
+                completion(budget.total, compared),
                 subject,
                 {
                     f"{section}.total": budget.total,
-                    f"{section}.initial_budget": budget.initial_budget,
+                    **{f"{section}.{_BUDGET_FIELDS[b.basis]}": b.amount for b in stated},
                 },
+                budgets=stated,
             ),
             classes=classes,
             item_lines=items,
         )
 
     def _item(self, section: str, class_code: str, item: Item) -> ItemLine:
-        if item.initial_budget is None:
+        stated = self.stated_budgets(item.initial_budget, item.adjusted_budget)
+        if not stated:
             return ItemLine(class_code, item, None)
         key = f"{section}.items.{item.code}.completion"
-        value = completion(item.amount, item.initial_budget)
+        value = completion(item.amount, stated[-1].amount)
         # A reason written on the item itself is the user's reason for that sentence.
         path = f"{section}.items[{item.code}].reason"
         reason = (path, item.reason) if item.reason is not None else None
@@ -615,10 +693,15 @@ class _Decider:
             "item",
             {
                 f"{section}.items[{item.code}].amount": item.amount,
-                f"{section}.items[{item.code}].initial_budget": item.initial_budget,
+                **{
+                    f"{section}.items[{item.code}].{_BUDGET_FIELDS[b.basis]}": b.amount
+                    for b in stated
+                },
             },
             f"{section}.item_completion",
             reason=reason,
+            budgets=stated,
+            rate_shown=self.style["item_completion_rate"] == "yes",
             item=item,
             class_code=class_code,
         )
@@ -628,7 +711,7 @@ class _Decider:
         tp = self.f.three_public
         prior = self.f.prior_year.three_public if self.f.prior_year else None
         names = ThreePublic.PARTS
-        part_shares = shares([getattr(tp, n).amount for n in names], tp.amount)
+        part_shares = shares([getattr(tp, n).amount for n in names], tp.amount, self.rounding)
         parts: dict[str, PartDecision] = {}
         for i, name in enumerate(names):
             part = getattr(tp, name)
@@ -729,6 +812,7 @@ class _Decider:
                 completion(oc.amount, oc.budget),
                 "operating_costs",
                 {"operating_costs.amount": oc.amount, "operating_costs.budget": oc.budget},
+                rate_shown=False,  # worded as a change against the budget (比年初预算数增加…)
             )
         prior = self.f.prior_year.operating_costs if self.f.prior_year else None
         changed = None
@@ -787,8 +871,8 @@ class _Decider:
         return tuple(codes)
 
 
-def _lines(parts: Sequence[tuple[str, Decimal]], whole: Decimal) -> tuple[Line, ...]:
-    values = shares([amount for _, amount in parts], whole)
+def _lines(parts: Sequence[tuple[str, Decimal]], whole: Decimal, rounding: str) -> tuple[Line, ...]:
+    values = shares([amount for _, amount in parts], whole, rounding)
     return tuple(
         Line(key, amount, values[i] if values else None) for i, (key, amount) in enumerate(parts)
     )

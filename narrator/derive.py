@@ -45,25 +45,49 @@ def percent(part: Decimal, whole: Decimal) -> Decimal | None:
         return round_half_up(part * _HUNDRED / whole)
 
 
-def shares(parts: Sequence[Decimal], whole: Decimal) -> list[Decimal] | None:
-    """Shares of one whole in percent, adding up exactly (largest-remainder method).
+#: How the shares of one whole are rounded (the style option ``share_rounding``):
+#: ``largest_remainder`` (they add up to 100.00%), ``half_up`` (each on its own; they may
+#: add up to 99.99% or 100.01%), ``last_balances`` (each on its own but the last non-zero
+#: one, which takes what makes the list add up).
+ShareRounding = Literal["largest_remainder", "half_up", "last_balances"]
+SHARE_ROUNDINGS: tuple[ShareRounding, ...] = ("largest_remainder", "half_up", "last_balances")
 
-    The rounded shares add up to the half-up rounding of the exact sum, which is
-    exactly 100.00 when the parts add up to the whole. Ties between equal
-    remainders go to the earlier part. ``None`` when the whole is zero.
 
-    >>> shares([Decimal(x) for x in ("187.32", "8.81", "4.28", "14.54")], Decimal("214.96"))
+def shares(
+    parts: Sequence[Decimal], whole: Decimal, method: str = "largest_remainder"
+) -> list[Decimal] | None:
+    """Shares of one whole in percent, rounded by ``method`` (see :data:`ShareRounding`).
+
+    By the largest remainder (the default), the rounded shares add up to the half-up
+    rounding of the exact sum, which is exactly 100.00 when the parts add up to the whole;
+    ties between equal remainders go to the earlier part. ``None`` when the whole is zero.
+
+    >>> seed = [Decimal(x) for x in ("187.32", "8.81", "4.28", "14.54")]
+    >>> shares(seed, Decimal("214.96"))
     [Decimal('87.14'), Decimal('4.10'), Decimal('1.99'), Decimal('6.77')]
+    >>> shares(seed, Decimal("214.96"), "half_up")
+    [Decimal('87.14'), Decimal('4.10'), Decimal('1.99'), Decimal('6.76')]
     >>> shares([Decimal(1)] * 3, Decimal(3))
     [Decimal('33.34'), Decimal('33.33'), Decimal('33.33')]
+    >>> shares([Decimal(1)] * 3 + [Decimal(0)], Decimal(3), "last_balances")
+    [Decimal('33.33'), Decimal('33.33'), Decimal('33.34'), Decimal('0.00')]
     """
     if whole == 0:
         return None
+    if method not in SHARE_ROUNDINGS:
+        raise ValueError(f"unknown share rounding {method!r}")
     with localcontext() as ctx:
         ctx.prec = 50
         exact = [part * _HUNDRED / whole for part in parts]
-        floors = [value.quantize(PERCENT_PLACES, rounding=ROUND_DOWN) for value in exact]
         target = round_half_up(sum(exact, Decimal(0)))
+        if method != "largest_remainder":
+            result = [round_half_up(value) for value in exact]
+            last = max((i for i, part in enumerate(parts) if part != 0), default=None)
+            if method == "last_balances" and last is not None:
+                others = sum((v for i, v in enumerate(result) if i != last), Decimal(0))
+                result[last] = target - others
+            return [value.quantize(PERCENT_PLACES) for value in result]
+        floors = [value.quantize(PERCENT_PLACES, rounding=ROUND_DOWN) for value in exact]
         units = int((target - sum(floors, Decimal(0))) / PERCENT_PLACES)
         order = sorted(range(len(parts)), key=lambda i: (-(exact[i] - floors[i]), i))
         result = list(floors)

@@ -280,6 +280,22 @@ class Establishment(_Model):
     cause: KeyOrText | None = None
 
 
+class Member(_Model):
+    """A unit whose accounts the departmental accounts include (单位名称 and 备注)."""
+
+    name: BiText
+    remark: BiText | None = Field(
+        default=None, description="备注, e.g. 预算不单列，并入本级 or 下属参公事业单位."
+    )
+
+
+def _member(value: Any) -> Any:
+    # A bare name ("上海市XX中心" or {zh, en}) is the name alone.
+    if isinstance(value, Mapping) and ({"name", "remark"} & set(value)):
+        return value
+    return {"name": value}
+
+
 class Unit(_Model):
     """Who reports: the unit's names and facts that reasons may cite."""
 
@@ -293,8 +309,10 @@ class Unit(_Model):
         description="Month in which the supplementary budget (追加预算) was made.",
     )
     duties: BiText | None = Field(default=None, description="一、概况（一）部门职责.")
-    members: tuple[BiText, ...] = Field(
-        default=(), description="The units whose accounts the departmental accounts include."
+    members: tuple[Annotated[Member, BeforeValidator(_member)], ...] = Field(
+        default=(),
+        description="The units whose accounts the departmental accounts include: a name, or "
+        "{name, remark} (备注).",
     )
     organisation: BiText | None = Field(default=None, description="一、概况（二）机构设置.")
 
@@ -387,6 +405,9 @@ class Item(_Model):
         default=None, description="The 款 name, when the catalog does not have the 款."
     )
     initial_budget: Amount | None = Field(default=None, description="年初预算.")
+    adjusted_budget: Amount | None = Field(
+        default=None, description="全年预算: 年初预算 with the year's adjustments."
+    )
     amount: Amount = Field(description="支出决算.")
     used_for: BiText | None = Field(default=None, description="主要用于….")
     reason: BiText | None = Field(default=None, description="Reason for a deviation from budget.")
@@ -421,11 +442,21 @@ class BudgetExpenditure(_Model):
     """Expenditure of one budget (general public or government fund) by class."""
 
     total: Amount
-    initial_budget: Amount = Field(description="年初预算.")
-    adjusted_budget: Amount | None = Field(default=None, description="调整预算.")
+    initial_budget: Amount | None = Field(
+        default=None, description="年初预算 (omitted for a unit set up during the year)."
+    )
+    adjusted_budget: Amount | None = Field(
+        default=None, description="全年预算: 年初预算 with the year's adjustments."
+    )
     basic: Amount | None = None
     project: Amount | None = None
     classes: tuple[FunctionalClass, ...] = ()
+
+    @model_validator(mode="after")
+    def _a_budget_is_given(self) -> BudgetExpenditure:
+        if self.initial_budget is None and self.adjusted_budget is None:
+            raise ValueError("needs initial_budget (年初预算), adjusted_budget (全年预算) or both")
+        return self
 
 
 class Measure(_Model):
@@ -672,14 +703,29 @@ class PerformanceManagement(_Model):
     with_targets: ProjectsCovered | None = Field(default=None, description="编报绩效目标的项目.")
     tracked: ProjectsCovered | None = Field(default=None, description="绩效跟踪评价的项目.")
     self_evaluated: SelfEvaluated | None = Field(default=None, description="绩效自评的项目.")
+    text: tuple[BiText, ...] = Field(
+        default=(),
+        description="Free-text paragraphs, printed as written after what the fields above say "
+        "(alone when none is given): a unit's performance work that does not fit them.",
+    )
 
 
 class PriorYear(_Model):
-    """Last year's figures that this year's sentences compare against."""
+    """Last year's figures that this year's sentences compare against.
 
-    grand_total: Amount = Field(description="上年收、支总计.")
-    fiscal_grand_total: Amount = Field(description="上年财政拨款收、支总计.")
-    general_expenditure: Amount = Field(description="上年一般公共预算财政拨款支出.")
+    A figure a report never compares with may be left out: its sentence then states this
+    year's figure alone. (Without ``prior_year`` at all, a unit new this year compares with 0.)
+    """
+
+    grand_total: Amount | None = Field(
+        default=None, description="上年收、支总计 (omitted: the sentence makes no comparison)."
+    )
+    fiscal_grand_total: Amount | None = Field(
+        default=None, description="上年财政拨款收、支总计 (omitted: no comparison)."
+    )
+    general_expenditure: Amount | None = Field(
+        default=None, description="上年一般公共预算财政拨款支出 (omitted: no comparison)."
+    )
     fund_expenditure: Amount = Field(default=Decimal(0))
     state_capital_expenditure: Amount = Field(default=Decimal(0))
     three_public: ThreePublicPrior = ThreePublicPrior()

@@ -252,7 +252,7 @@ class NumberFormatter:
         self._spelled: dict[int, str] = {}
         self._plurals: dict[int, str] = {}
         self._counts: dict[tuple[int, str], str] = {}
-        self._groups: dict[tuple[Decimal | int, ...], tuple[str, ...]] = {}
+        self._groups: dict[tuple[bool | Decimal | int, ...], tuple[str, ...]] = {}
         try:
             self.locale = _locale(str(style["locale"]))
             amount = style["amount"]
@@ -278,15 +278,30 @@ class NumberFormatter:
             self._amount_style = chosen
             self._auto = amount.get("auto", {})
             self._threshold = Decimal(str(self._auto.get("threshold", "100")))
-            #: Each format's template filled with a formatted number (checked once).
+            chosen_options = options or {}
+            # A nil amount or percentage is written bare ("0万元", "0%") unless the style
+            # option asks for two decimals like any other ("0.00万元", "0.00%").
+            decimals = chosen_options.get("zero_amount") == "decimals"
+            self._amount_zero = None if decimals else amount.get("zero")
+            # Where the official template writes 万 alone ("国内公务接待支出XX万"): the
+            # language's `alone` templates by money style, used when wan_alone is "yes".
+            alone = amount.get("alone", {}) if chosen_options.get("wan_alone") == "yes" else {}
+            self._alone: Mapping[str, str] = {str(k): str(v) for k, v in alone.items()}
+            self._alones: dict[Decimal | int, str] = {}
+            #: Each format's template filled with a formatted number (checked once), and
+            #: (wan_alone) each `alone` template.
             self._fillers = {
                 name: _filler(template) for name, (_, _, template) in self._amount_formats.items()
             }
-            self._amount_zero = amount.get("zero")
+            self._alone_fillers = {
+                name: _filler(template) for name, template in self._alone.items()
+            }
             pct = style.get("percent", {})
             self._pct_pattern = _pattern(str(pct.get("pattern", "0.00")), self.locale)
             self._pct_template = str(pct.get("template", "{value}%"))
-            self._pct_zero = pct.get("zero")
+            self._pct_zero = (
+                None if chosen_options.get("zero_rate") == "decimals" else pct.get("zero")
+            )
             self._list = style.get("list", {"babel": "standard"})
             words = style.get("words", {})
             self._words = WORD_ENGINES[str(words.get("engine", "num2words"))]
@@ -322,10 +337,27 @@ class NumberFormatter:
             found = self._amounts[value] = self._amount(Decimal(value))
         return found
 
+    @property
+    def writes_alone(self) -> bool:
+        """Whether amounts where the template writes 万 alone have a style of their own."""
+        return bool(self._alone)
+
+    def amount_alone(self, value: Decimal | int) -> str:
+        """An amount where the official template writes 万 alone: as the style's ``alone``
+        templates write it when the option ``wan_alone`` asks, else as :meth:`amount`."""
+        if not self._alone:
+            return self.amount(value)
+        found = self._alones.get(value)
+        if found is None:
+            if len(self._alones) >= AMOUNT_CACHE_SIZE:
+                self._alones.clear()
+            found = self._alones[value] = self.amounts((Decimal(value),), alone=True)[0]
+        return found
+
     def _amount(self, value: Decimal) -> str:
         return self.amounts((value,))[0]
 
-    def amounts(self, values: Sequence[Decimal | int]) -> list[str]:
+    def amounts(self, values: Sequence[Decimal | int], *, alone: bool = False) -> list[str]:
         """Amounts read together (one sentence): one scale and one number of decimals.
 
         In the ``auto`` style the largest amount picks the scale for all of them, and every
@@ -346,29 +378,33 @@ class NumberFormatter:
         >>> en.amounts([Decimal("76.30")])
         ['RMB 763,000']
         """
-        key = tuple(values)
+        key = (alone, *values)
         found = self._groups.get(key)
         if found is not None:
             return list(found)
         shown = [self.rounded(Decimal(value)) for value in values]
         zero = self._amount_zero
+        if alone and zero is not None:  # 万 alone (wan_alone): "0万"
+            zero = self._alone.get("zero", zero)
         counted = [value for value in shown if value != 0 or zero is None]
         style = self._amount_style
         if style == "auto":
             largest = max((abs(value) for value in counted), default=Decimal(0))
             style = str(self._auto["above" if largest >= self._threshold else "below"])
         scale, pattern, _ = self._amount_formats[style]
+        fill = self._fillers[style]
+        if alone:
+            fill = self._alone_fillers.get(style, fill)
         fixed = pattern.uniform(
             [value * scale for value in counted], self._decimal_steps.get(style, ())
         )
-        fill = self._fillers[style]
         formatted = [
             str(zero) if value == 0 and zero is not None else fill(fixed.apply(value * scale))
             for value in shown
         ]
         # Remembered by the values as given: equal values print alike once rounded, except
         # a signed zero ("-0"), which is never remembered.
-        if not any(type(value) is Decimal and value.is_signed() for value in key):
+        if not any(type(value) is Decimal and value.is_signed() for value in values):
             if len(self._groups) >= AMOUNT_CACHE_SIZE:
                 self._groups.clear()
             self._groups[key] = tuple(formatted)

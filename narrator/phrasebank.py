@@ -278,6 +278,8 @@ class Profile:
     edition: str | None = None
     #: The outline as checked steps.
     steps: tuple[Step, ...] = ()
+    #: The profile this one builds on (``extends:``), if any.
+    extends: str | None = None
 
 
 def join_lines(text: str, joiner: str) -> str:
@@ -750,31 +752,105 @@ def available_profiles(extra: Sequence[str | Path] = ()) -> dict[str, Profile]:
     for layer in extra:
         if not Path(layer).is_dir():
             raise PhrasebankError(f"phrasebank layer {str(layer)!r} is not a directory")
-    layers = [builtin_dir(), *(Path(p) for p in extra)]
-    return {name: _read_profile(name, path) for name, path in profile_files(layers).items()}
+    files = profile_files([builtin_dir(), *(Path(p) for p in extra)])
+    return {name: _resolve_profile(name, files)[0] for name in files}
 
 
-def _read_profile(name: str, path: Path) -> Profile:
+#: What a profile file may say.
+PROFILE_KEYS = frozenset(
+    {"description", "extends", "layers", "edition", "lists", "style", "prescribes", "outline"}
+)
+#: How many profiles deep ``extends`` may chain (a district over a region over another).
+EXTENDS_DEPTH = 8
+
+
+def _resolve_profile(
+    name: str, files: Mapping[str, Path], chain: tuple[str, ...] = ()
+) -> tuple[Profile, list[Path]]:
+    """A profile with everything it ``extends`` applied, and its own layers in order.
+
+    A profile that ``extends: <base>`` takes the base's outline, lists, edition and
+    description unless it gives its own; its ``style``, ``prescribes`` and ``lists`` are
+    merged over the base's (key by key), and its ``layers`` come after the base's.
+    """
+    if name in chain:
+        cycle = " -> ".join((*chain, name))
+        raise PhrasebankError(f"{files[chain[-1]]}: profile {name!r} extends itself: {cycle}")
+    if len(chain) >= EXTENDS_DEPTH:
+        raise PhrasebankError(f"profile {chain[0]!r}: 'extends' chains deeper than {EXTENDS_DEPTH}")
+    if name not in files:
+        known = ", ".join(sorted(files))
+        if chain:
+            raise PhrasebankError(
+                f"{files[chain[-1]]}: extends: unknown profile {name!r} (known: {known})"
+            )
+        raise UnknownProfileError(
+            f"unknown profile {name!r} (known: {known}); a profile of your own is read from "
+            f"the layer folder that holds profiles/{name}.yaml, given with --phrasebank DIR"
+        )
+    path = files[name]
     data = _mapping(_read_layer_file(path), str(path))
+    unknown = sorted(str(key) for key in data if key not in PROFILE_KEYS)
+    if unknown:
+        known_keys = ", ".join(sorted(PROFILE_KEYS))
+        raise PhrasebankError(f"{path}: unknown keys {unknown} (a profile may say: {known_keys})")
+    base: Profile | None = None
+    layers: list[Path] = []
+    if data.get("extends") is not None:
+        if not isinstance(data["extends"], str):
+            raise PhrasebankError(f"{path}: extends: expected the name of one profile")
+        base, layers = _resolve_profile(data["extends"], files, (*chain, name))
+    layers = [*layers, *_own_layers(path, data)]
     outline = data.get("outline")
-    if not isinstance(outline, list | tuple):
+    if outline is None and base is not None:
+        steps, outline_data, origin = base.steps, base.outline, base.origin
+    elif isinstance(outline, list | tuple):
+        steps, outline_data, origin = _steps(outline, path), tuple(outline), path
+    else:
         raise PhrasebankError(f"{path}: expected an 'outline:' list")
     try:
-        return Profile(
+        edition = str(data["edition"]) if data.get("edition") else None
+        description = str(data.get("description", "")).strip()
+        profile = Profile(
             name=name,
-            description=str(data.get("description", "")).strip(),
-            outline=tuple(outline),
-            style=_strings(data.get("style"), path, "style"),
-            lists=_strings(data.get("lists"), path, "lists"),
-            origin=path,
-            prescribes=_strings(data.get("prescribes"), path, "prescribes"),
-            edition=str(data["edition"]) if data.get("edition") else None,
-            steps=_steps(outline, path),
+            description=description or (base.description if base else ""),
+            outline=outline_data,
+            style={**(base.style if base else {}), **_strings(data.get("style"), path, "style")},
+            lists={**(base.lists if base else {}), **_strings(data.get("lists"), path, "lists")},
+            origin=origin,
+            prescribes={
+                **(base.prescribes if base else {}),
+                **_strings(data.get("prescribes"), path, "prescribes"),
+            },
+            edition=edition or (base.edition if base else None),
+            steps=steps,
+            extends=base.name if base else None,
         )
     except (TypeError, ValueError) as exc:
         if isinstance(exc, InputError):
             raise
         raise PhrasebankError(f"{path}: {exc}") from exc
+    return profile, layers
+
+
+def _own_layers(path: Path, data: Mapping[str, Any]) -> list[Path]:
+    """The folders a profile file's ``layers:`` names, each inside the layer holding it."""
+    own = data.get("layers") or []
+    if not isinstance(own, list | tuple):
+        raise PhrasebankError(f"{path}: layers: expected a list of folders")
+    home = path.parent.parent.resolve()  # the layer that holds profiles/<name>.yaml
+    found: list[Path] = []
+    for entry in own:
+        layer = (path.parent / str(entry)).resolve()
+        if not layer.is_relative_to(home):
+            raise PhrasebankError(
+                f"{path}: layer {str(entry)!r} leaves the folder {str(home)!r} that holds the "
+                "profile; a profile's layers must lie inside it"
+            )
+        if not layer.is_dir():
+            raise PhrasebankError(f"{path}: layer {str(entry)!r} is not a directory")
+        found.append(layer)
+    return found
 
 
 def _strings(data: Any, path: Path, key: str) -> dict[str, str]:
@@ -790,43 +866,52 @@ def profile_layers(
 ) -> tuple[Profile, list[Path], int]:
     """The profile named, its layers in order, and the index of the first overlay.
 
-    The layers are the built-in one, the profile's own (``layers:`` in its file, which must
-    stay inside the layer that holds the profile), then ``extra`` (overlays, in order).
+    The layers are the built-in one, the profile's own (those of the profiles it
+    ``extends`` first, then its ``layers:``, each inside the layer that holds its profile
+    file), then ``extra`` (overlays, in order).
     """
     name = profile or DEFAULT_PROFILE
-    path, layers, overlays_from = locate_profile(name, extra)
-    return _read_profile(name, path), layers, overlays_from
+    extra_layers = _extra_layers(extra)
+    files = profile_files([builtin_dir(), *extra_layers])
+    prof, own = _resolve_profile(name, files)
+    layers = [builtin_dir(), *_once_each(own), *extra_layers]
+    return prof, layers, len(layers) - len(extra_layers)
 
 
-def locate_profile(name: str, extra: Sequence[str | Path] = ()) -> tuple[Path, list[Path], int]:
-    """The file of the profile named, its layers in order, and the index of the first
-    overlay (see :func:`profile_layers`, which also reads and checks the profile)."""
+def _extra_layers(extra: Sequence[str | Path]) -> list[Path]:
     extra_layers = [Path(p).resolve() for p in extra]
     for layer in extra_layers:
         if not layer.is_dir():
             raise PhrasebankError(f"phrasebank layer {str(layer)!r} is not a directory")
-    profiles = profile_files([builtin_dir(), *extra_layers])
-    if name not in profiles:
-        known = ", ".join(sorted(profiles))
-        raise UnknownProfileError(f"unknown profile {name!r} (known: {known})")
-    path = profiles[name]
-    own = _mapping(_read_layer_file(path), str(path)).get("layers") or []
-    if not isinstance(own, list | tuple):
-        raise PhrasebankError(f"{path}: layers: expected a list of folders")
-    home = path.parent.parent.resolve()  # the layer that holds profiles/<name>.yaml
-    profile_layers: list[Path] = []
-    for entry in own:
-        layer = (path.parent / str(entry)).resolve()
-        if not layer.is_relative_to(home):
-            raise PhrasebankError(
-                f"{path}: layer {str(entry)!r} leaves the folder {str(home)!r} that holds the "
-                "profile; a profile's layers must lie inside it"
-            )
-        if not layer.is_dir():
-            raise PhrasebankError(f"{path}: layer {str(entry)!r} is not a directory")
-        profile_layers.append(layer)
-    layers = [builtin_dir(), *profile_layers, *extra_layers]
-    return path, layers, len(layers) - len(extra_layers)
+    return extra_layers
+
+
+def _once_each(layers: Iterable[Path]) -> list[Path]:
+    seen: list[Path] = []
+    for layer in layers:  # a layer named twice in a chain is read once, where it first comes
+        if layer not in seen:
+            seen.append(layer)
+    return seen
+
+
+def _profile_chain(name: str, files: Mapping[str, Path]) -> tuple[list[Path], list[Path]]:
+    """The files of a profile and of those it ``extends``, and their layers: what a
+    phrasebank's cache entry is named by. Nothing is checked here (reading the profile
+    does that); a profile this cannot follow raises PhrasebankError."""
+    paths: list[Path] = []
+    layers: list[Path] = []
+    while name not in (path.stem for path in paths) and len(paths) < EXTENDS_DEPTH:
+        if name not in files:
+            raise PhrasebankError(f"unknown profile {name!r}")
+        path = files[name]
+        data = _mapping(_read_layer_file(path), str(path))
+        paths.append(path)
+        layers = [*_own_layers(path, data), *layers]
+        base = data.get("extends")
+        if not isinstance(base, str):
+            break
+        name = base
+    return paths, layers
 
 
 _CACHE: dict[tuple[str, tuple[str, ...], str], Phrasebank] = {}
@@ -845,12 +930,12 @@ def load_phrasebank(profile: str | None = None, extra: Sequence[str | Path] = ()
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    path, layers, overlays_from = locate_profile(name, extra)
     # The stored code first: reading the profile and the layers checks their conditions
     # and templates by compiling them, which it then need not do again.
-    entry = _cache_entry(name, path, layers) if template_mode() == "compiled" else None
+    entry = _cache_entry(name, extra) if template_mode() == "compiled" else None
     stored = _preload(disk_cache.load(entry)) if entry is not None else 0
-    bank = Phrasebank(layers, _read_profile(name, path), overlays_from=overlays_from)
+    prof, layers, overlays_from = profile_layers(name, extra)
+    bank = Phrasebank(layers, prof, overlays_from=overlays_from)
     bank._cache_entry = entry
     bank._stored = stored
     _CACHE[key] = bank
@@ -891,13 +976,20 @@ def _compiler_fingerprint() -> bytes:
     return digest.digest()
 
 
-def _cache_entry(name: str, profile: Path, layers: Sequence[Path]) -> str | None:
-    """The name of a phrasebank's compiled code on disk, from everything it depends on."""
+def _cache_entry(name: str, extra: Sequence[str | Path]) -> str | None:
+    """The name of a phrasebank's compiled code on disk, from everything it depends on:
+    narrator's compiler and policy, the profile's files, every file of every layer."""
     if disk_cache.directory() is None:
         return None
+    try:
+        extra_layers = _extra_layers(extra)
+        profiles, own = _profile_chain(name, profile_files([builtin_dir(), *extra_layers]))
+    except (PhrasebankError, OSError):
+        return None  # reading the profile says what is wrong
+    layers = [builtin_dir(), *_once_each(own), *extra_layers]
     parts = [b"phrasebank", _compiler_fingerprint(), name.encode()]
     try:
-        for path in (profile, *layer_files(layers)):
+        for path in (*profiles, *layer_files(layers)):
             parts.append(str(path).encode())
             parts.append(path.read_bytes() if path.is_file() else b"\0absent")
     except OSError:

@@ -120,17 +120,24 @@ _USED_FOR = renders("three_public.used_for.")
 _CLASS_PATH = renders("catalog.class_path", "cls")
 _SECTION_PATH = renders("catalog.section_path", "cls", "sec")
 _ITEM_PATH = renders("catalog.item_path", "cls", "sec", "item")
-_ITEM_PATH_NO_SECTION = renders("catalog.item_path_no_section", "cls", "item")
 _CLASS_EXPENDITURE = renders("catalog.class_expenditure", "name")
 _SENTENCES = renders("sentences.", "s", "d", "item", "class_code", "part")
 _VERSUS = renders("versus", "d", "base")
 _CHANGE = renders("change.", "d", "each")
 _COMPLETION = renders("completion.", "d", "of")
+_BUDGET_EQUAL = renders("budget_equal.", "base")
 _ORDINAL = renders("ordinal", "n", "word")
 #: The variables an outline entry with ``each:`` adds (besides its ``as:`` name).
 OUTLINE_NAMES = frozenset({"index"})
 #: Reason phrases (``reasons`` table) get the sentence, its value and its subject's name.
 REASON_NAMES = frozenset({"s", "d", "subject", "item", "class_code", "part"})
+
+#: The style option that words each change state whose wording is a choice.
+_CHANGE_OPTIONS: Mapping[str, str] = {
+    "flat": "flat_change",
+    "from_zero": "growth_from_zero",
+    "both_zero": "both_zero_change",
+}
 
 
 class Renderer:
@@ -181,6 +188,7 @@ class Renderer:
             prior_year=f.unit.year - 1,
             unit_name=self.tr(f.unit.name, "unit.name"),
             amount=self.amount,
+            amount_alone=self.amount_alone,
             pct=self.pct,
             count=self.count,
             words=n.words,
@@ -190,6 +198,7 @@ class Renderer:
             reason=self.reason,
             change=self.change,
             completion=self.completion,
+            budget_equal=self.budget_equal,
             class_name=self.class_name,
             item_name=self.item_name,
             glossary_name=self.glossary_name,
@@ -243,6 +252,13 @@ class Renderer:
             raise TypeError(f"an amount must be a Decimal, got {type(value).__name__}")
         self._held.append(Decimal(value))
         return f"{_HOLD_MARKS[0]}{len(self._held) - 1}{_HOLD_MARKS[1]}"
+
+    def amount_alone(self, value: Decimal | int) -> str:
+        """An amount where the official template writes 万 alone (style option ``wan_alone``):
+        formatted at once by the language's ``alone`` style, else held like :meth:`amount`."""
+        if not self.numbers.writes_alone:
+            return self.amount(value)
+        return self.numbers.amount_alone(value)
 
     def _release(self, text: str) -> str:
         """Format the held amounts of ``text``, sentence by sentence (the style's breaks)."""
@@ -362,17 +378,16 @@ class Renderer:
         if len(code) == 3:
             return self._render(_CLASS_PATH, {"cls": cls})
         own = self.tr(item.name, f"items.{code}.name") if getattr(item, "name", None) else None
-        sec = names.get(code[:5]) or (
-            self.tr(item.section_name, f"items.{code}.section_name")
-            if getattr(item, "section_name", None)
-            else None
+        given = getattr(item, "section_name", None)
+        # The figures' 款 name wins too (the checker warns when it differs from the catalog's);
+        # a 款 known to neither prints as its code, visibly, so the path stays whole.
+        sec = (self.tr(given, f"items.{code}.section_name") if given else None) or names.get(
+            code[:5]
         )
         if len(code) == 5:
-            return self._render(_SECTION_PATH, {"cls": cls, "sec": own or sec})
+            return self._render(_SECTION_PATH, {"cls": cls, "sec": own or sec or code})
         name = own or self._catalog_name(code, names)
-        if sec is None:
-            return self._render(_ITEM_PATH_NO_SECTION, {"cls": cls, "item": name})
-        return self._render(_ITEM_PATH, {"cls": cls, "sec": sec, "item": name})
+        return self._render(_ITEM_PATH, {"cls": cls, "sec": sec or code[:5], "item": name})
 
     def month(self, number: int) -> str:
         """A month's name as the language writes it (Babel's CLDR data)."""
@@ -523,8 +538,12 @@ class Renderer:
             if not isinstance(said, Change):
                 raise PhrasebankError(f"{self.lang.lang}: change() of a completion sentence")
             value = said
-        option = {"from_zero": "growth_from_zero", "both_zero": "both_zero_change"}.get(value.state)
-        key = _CHANGE + value.state + (f".{self.facts.style[option]}" if option else "")
+        style = self.facts.style
+        state: str = value.state
+        if state == "both_zero" and style["both_zero_change"] == "plain_flat":
+            state = "flat"  # nothing in either year, said as any other flat change
+        option = _CHANGE_OPTIONS.get(state)
+        key = _CHANGE + state + (f".{style[option]}" if option else "")
         return self._render(key, {"d": value, "each": each})
 
     def completion(self, value: Completion, of: str = "") -> str:
@@ -533,6 +552,11 @@ class Renderer:
         if value.state == "both_zero":
             key += "." + self.facts.style["both_zero_completion"]
         return self._render(key, {"d": value, "of": of})
+
+    def budget_equal(self, sentence: Sentence) -> str:
+        """A final equal to its budget, as the style option ``budget_equal`` states it."""
+        base = self.lang.term(f"budget_figures.{sentence.basis or 'initial'}")
+        return self._render(_BUDGET_EQUAL + self.facts.style["budget_equal"], {"base": base})
 
     def class_name(self, code: str) -> str:
         return self._catalog_name(code, self.names)

@@ -12,10 +12,19 @@ from narrator.errors import InputError
 
 #: Style options and their values; the first value is the default.
 STYLE_OPTIONS: Mapping[str, tuple[str, ...]] = {
+    "budget_basis": ("initial", "full_year", "both"),
+    "item_completion_rate": ("no", "yes"),
+    "budget_equal": ("flat", "equal_to", "same_as", "basically_flat"),
     "growth_from_zero": ("not_comparable", "hundred_percent"),
-    "both_zero_change": ("flat", "zero_percent"),
-    "both_zero_completion": ("not_applicable", "hundred_percent"),
+    "flat_change": ("flat", "versus_prior_year"),
+    "both_zero_change": ("flat", "zero_percent", "plain_flat"),
+    "both_zero_completion": ("not_applicable", "hundred_percent", "zero_percent"),
+    "zero_amount": ("bare", "decimals"),
+    "zero_rate": ("bare", "decimals"),
+    "wan_alone": ("no", "yes"),
+    "zero_three_public_parts": ("details", "statement"),
     "zero_whole_share": ("omit", "zero_percent"),
+    "share_rounding": ("largest_remainder", "half_up", "last_balances"),
     "trim_rate_zeros": ("no", "yes"),
     "list_zero_lines": ("no", "yes"),
     "zh_money": ("wan", "wan_grouped", "yuan"),

@@ -266,6 +266,10 @@ def _base_context() -> dict[str, bool]:
     return {name: callable(value) for name, value in context.items()}
 
 
+#: Optional fields the smallest figures give anyway: a model validator needs one of them.
+_ONE_OF = ("initial_budget",)
+
+
 def _minimal_figures() -> Any:
     """The smallest figures file the schema accepts (zeros), for naming the context."""
     from narrator.figures import json_schema
@@ -281,7 +285,9 @@ def _minimal_figures() -> Any:
         kind = node.get("type")
         if kind == "object":
             props = node.get("properties", {})
-            return {key: instance(props[key]) for key in node.get("required", [])}
+            # A budget needs one of its budgets, though neither field alone is required.
+            wanted = [*node.get("required", []), *(k for k in _ONE_OF if k in props)]
+            return {key: instance(props[key]) for key in wanted}
         if kind in ("number", "integer"):
             return max(0, node.get("minimum", 0))
         if kind == "string":

@@ -24,6 +24,22 @@ LAKESIDE = EXAMPLES / "lakeside-water-2023.yaml"
 #: The lakeside unit as a draft: some deviations not yet explained (visible placeholders).
 DRAFT = EXAMPLES / "lakeside-water-2023-draft.yaml"
 SHARED = ROOT.parent / "shared"
+#: Every example figures file.
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+#: The phrasebank layers an example's own profile needs (the district example's layer).
+EXAMPLE_LAYERS: dict[str, tuple[Path, ...]] = {
+    "shanghai-district-2024": (EXAMPLES / "district-layer",),
+}
+
+
+def example_layers(path: Path) -> tuple[Path, ...]:
+    """The layers to load an example with, under its own profile."""
+    return EXAMPLE_LAYERS.get(path.stem, ())
+
+
+def load_example(path: Path, **options: Any) -> Report:
+    """An example under its own profile, with the layers that profile needs."""
+    return load(path, phrasebanks=example_layers(path), **options)
 
 
 @pytest.fixture(scope="session")

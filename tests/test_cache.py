@@ -172,8 +172,7 @@ def test_a_planted_entry_in_a_file_this_user_did_not_write_is_not_trusted(folder
     file of this user's (who could as well edit narrator itself): planted in a file anyone
     may write, it is ignored and the layer is refused."""
     layer = _evil_layer(tmp_path)
-    path, layers, _ = pb.locate_profile(pb.DEFAULT_PROFILE, [layer])
-    entry = pb._cache_entry(pb.DEFAULT_PROFILE, path, layers)
+    entry = pb._cache_entry(pb.DEFAULT_PROFILE, [layer])
     assert entry is not None
     key = (phrase.cache_tag(pb.template_environment()), "template", EVIL)
     assert cache.store(entry, {"code": {key: "harmless text"}, "files": {}})

@@ -72,6 +72,14 @@ def codes(diagnostics: Sequence[Diagnostic], severity: str | None = None) -> lis
 
 _EN = {"zh": "说明", "en": "Explanation"}
 _CLS_210 = "general_budget.classes[1]"  # 210 卫生健康: 2101101 43.12 + 2101102 18.25 = 61.37
+# SME-reserved procurement adding up with lakeside's SME awards (500.00 + 198.30 = 698.30).
+_RESERVED = {
+    "sme_budget": "520.00",
+    "small_micro_budget": "300.00",
+    "sme_awarded": "500.00",
+    "small_micro_awarded": "280.00",
+    "sme_awarded_other": "198.30",
+}
 
 # (code, path of the diagnostic or None, edits that trigger it, edits that must not)
 CASES: list[tuple[str, str | None, list[Edit], list[Edit]]] = [
@@ -217,10 +225,30 @@ CASES: list[tuple[str, str | None, list[Edit], list[Edit]]] = [
         [("three_public.vehicles.purchased", 5)],
     ),
     (
-        "completion-without-budget",
+        # The general-budget completion sentence states a rate: over a zero budget, an error.
+        "completion-over-zero",
         "general_budget.total",
         [("general_budget.initial_budget", "0")],
-        [],
+        [("general_budget.initial_budget", "2900")],
+    ),
+    (
+        # An item sentence without a rate (item_completion_rate: no) only words it.
+        "completion-without-budget",
+        "general_budget.items[2101101].amount",
+        [(f"{_CLS_210}.items[0].initial_budget", "0"), ("style", {"item_completion_rate": "no"})],
+        [(f"{_CLS_210}.items[0].initial_budget", "0")],  # with a rate: completion-over-zero
+    ),
+    (
+        "reserved-counted-again",
+        "procurement.reserved.sme_awarded_other",
+        [("procurement.reserved", _RESERVED | {"sme_awarded_other": "698.30"})],
+        [("procurement.reserved", _RESERVED)],
+    ),
+    (
+        "sme-awards-sum",
+        "procurement.sme",
+        [("procurement.reserved", _RESERVED | {"sme_awarded_other": "100.00"})],
+        [("procurement.reserved", _RESERVED | {"sme_awarded_other": "198.29"})],  # rounding
     ),
     (
         "unknown-code",
@@ -322,9 +350,16 @@ def seed() -> list[Diagnostic]:
     return load(SEED).check()
 
 
-def test_seed_sme_awards_are_the_only_error(seed: list[Diagnostic]) -> None:
-    """The seed's SME awards (46.96 of 7.86 procurement) are its one error."""
-    assert codes(seed, "error") == ["sme-above-total"]
+def test_seed_errors_are_its_sme_awards_and_its_completion_over_zero(
+    seed: list[Diagnostic],
+) -> None:
+    """The seed's SME awards (46.96 of 7.86 procurement) and its "完成年初预算的214.96%"
+    against an initial budget of 0 are its errors (SPEC: "an error to flag")."""
+    assert codes(seed, "error") == ["sme-above-total", "completion-over-zero"]
+    over = next(d for d in seed if d.code == "completion-over-zero")
+    assert (
+        over.values["sentence"] == "general_budget.completion" and over.values["budget"] == "0.00"
+    )
     expected = Diagnostic(
         "sme-above-total",
         "error",
@@ -352,7 +387,8 @@ def test_seed_rounding_differences_are_only_info(seed: list[Diagnostic]) -> None
     assert rounding["basic.total"].values["sum"] == "138.67"
     assert rounding["general_budget.total"].values["sum"] == "214.95"
     assert not {"basic-parts", "classes-sum"} & set(codes(seed))
-    assert set(codes(seed, "info")) == {"rounding", "completion-without-budget"}
+    # The 住房保障 share printed 6.77% (6.76% on its own) so that the classes add up to 100%.
+    assert set(codes(seed, "info")) == {"rounding", "shares-adjusted"}
 
 
 # -- diagnostics and messages ----------------------------------------------------------------
@@ -419,7 +455,7 @@ def test_cli_text_groups_by_file_and_severity(capsys: pytest.CaptureFixture[str]
     main(["check", str(SEED), "--lang", "zh"])
     out = capsys.readouterr().out
     assert out.startswith(str(SEED))
-    assert out.index("错误（1）") < out.index("警告（") < out.index("提示（3）")
+    assert out.index("错误（2）") < out.index("警告（") < out.index("提示（3）")
     assert "\033[" not in out  # not a terminal: no colour
 
 

@@ -36,8 +36,9 @@ from narrator import load
 from narrator.formats import FORMATS
 from narrator.phrasebank import LANGUAGES, available_profiles, load_phrasebank
 from narrator.sandbox import Expression, Phrase, Sandbox, expose, phrase, trust
+from tests.conftest import EXAMPLE_FILES as EXAMPLES
+from tests.conftest import example_layers
 
-EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
 PROFILES = sorted(available_profiles())
 
 
@@ -100,8 +101,8 @@ def _docx_text(data: bytes) -> str:
         return word.read("word/document.xml").decode("utf-8")
 
 
-def _every_output(source: Any, profile: str | None) -> list[Any]:
-    report = load(source, profile=profile)
+def _every_output(source: Path, profile: str | None) -> list[Any]:
+    report = load(source, profile=profile, phrasebanks=example_layers(source))
     outputs: list[Any] = []
     for lang in ("zh", "en", "both"):
         for name, spec in FORMATS.items():
@@ -114,8 +115,18 @@ def _every_output(source: Any, profile: str | None) -> list[Any]:
     return outputs
 
 
-@pytest.mark.parametrize("profile", PROFILES)
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+# Every example under its own profile and every built-in one (an example whose profile needs
+# a layer of its own, the district's, only under its own).
+EXAMPLE_PROFILES = [
+    (example, profile)
+    for example in EXAMPLES
+    for profile in [None, *([] if example_layers(example) else PROFILES)]
+]
+
+
+@pytest.mark.parametrize(
+    ("example", "profile"), EXAMPLE_PROFILES, ids=lambda value: getattr(value, "stem", value)
+)
 def test_examples_render_identically(example, profile):
     compiled, reference = both(lambda: _every_output(example, profile))
     assert compiled[0] == "ok", compiled
@@ -402,5 +413,8 @@ def test_the_plain_baseline_prints_the_same_report(profile):
     """benchmarks/plain.py (stock Jinja2, no sandbox) is the same work: the same bytes."""
     from benchmarks import plain
 
-    for source in [*EXAMPLES, *(generate(seed, profile) for seed in range(20))]:
-        assert plain.render(source, profile) == load(source, profile=profile).render("both")
+    plain_examples = [example for example in EXAMPLES if not example_layers(example)]
+    for source in [*plain_examples, *(generate(seed, profile) for seed in range(20))]:
+        layers = example_layers(source) if isinstance(source, Path) else ()
+        expected = load(source, profile=profile, phrasebanks=layers).render("both")
+        assert plain.render(source, profile, layers) == expected

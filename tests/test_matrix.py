@@ -20,14 +20,22 @@ from narrator.formats import FORMATS
 from narrator.phrasebank import available_profiles
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
-PROFILES = sorted(available_profiles())
+#: The district example's layer folder: its profile (built on shanghai-2024) is run over every
+#: example too, given with --phrasebank as a user gives it.
+DISTRICT_LAYER = Path(__file__).parent.parent / "examples" / "district-layer"
+BUILT_IN = sorted(available_profiles())
+PROFILES = sorted(available_profiles([DISTRICT_LAYER]))
 LANGS = ("zh", "en", "both")
+
+
+def _layers(profile: str) -> list[Path]:
+    return [] if profile in BUILT_IN else [DISTRICT_LAYER]
 
 
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_every_language_and_format_renders(example, profile):
-    report = load(example, profile=profile)
+    report = load(example, profile=profile, phrasebanks=_layers(profile))
     title = report.document("zh").title
     for lang in LANGS:
         for name, spec in FORMATS.items():
@@ -49,6 +57,7 @@ def test_every_language_and_format_renders(example, profile):
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_every_command_runs_from_the_command_line(example, profile, tmp_path, capsys):
     common = [str(example), "--profile", profile]
+    common += [arg for layer in _layers(profile) for arg in ("--phrasebank", str(layer))]
     assert main(["check", *common, "--format", "json"]) in (0, 1)
     assert isinstance(json.loads(capsys.readouterr().out), list)
     assert main(["explain", *common, "--format", "json"]) == 0

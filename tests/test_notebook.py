@@ -37,7 +37,7 @@ def executed():
 def test_the_report_shows_both_languages_and_the_findings(executed):
     html = _text(executed[0])
     assert 'class="narrator-report"' in html
-    assert "Checker: 1 error" in html
+    assert "Checker: 2 error" in html
     assert 'lang="zh-Hans"' in html and 'lang="en"' in html
     assert "收、支总计各增加214.96万元" in html and "RMB 2.1496 million" in html
 
@@ -62,7 +62,7 @@ def test_explain_and_write(executed):
 
 def test_markdown_view_pairs_each_block_with_its_translation(seed_report):
     text = seed_report._repr_markdown_()
-    assert text.startswith("**Checker:** 1 error, 2 warning, 3 info")
+    assert text.startswith("**Checker:** 2 error, 2 warning, 3 info")
     assert (
         "| **（一）收入支出决算总体情况说明** | **1. Overview of the final accounts of revenue and expenditure** |"
         in text

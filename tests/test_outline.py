@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from benchmarks.generate import PROFILES, generate
 from narrator import load
 from narrator.render import Renderer
+from tests.conftest import load_example
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
 
@@ -51,6 +52,13 @@ def test_every_language_says_what_the_outline_declares(example, profile):
     assert declared, "the outline declares no sentences"
     for lang in ("zh", "en"):
         assert rendered_said(report, lang) == declared, lang
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_each_example_under_its_own_profile_says_what_it_declares(example):
+    report = load_example(example)  # the district example with its district layer
+    for lang in ("zh", "en"):
+        assert rendered_said(report, lang) == report.said, lang
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -107,7 +115,9 @@ def test_explain_covers_only_what_the_profile_prints():
                 for lang in ("zh", "en"):
                     # Each sentence explained is printed in the report: its first clause, word
                     # for word (a clause may open the report's sentence or follow "of this,").
-                    first = re.split(r"[。；;]|\. ", entry[lang])[0].strip()[:60].lower()
+                    first = (
+                        re.split(r"[。；;]|\. ", entry[lang])[0].strip().rstrip(".")[:60].lower()
+                    )
                     assert first in text[lang].lower(), (
                         example.stem,
                         profile,

@@ -187,3 +187,48 @@ def test_a_bad_outline_entry_is_refused_when_the_profile_is_read(tmp_path, entry
     with pytest.raises(PhrasebankError) as caught:
         load_phrasebank("broken", [tmp_path])
     assert problem in str(caught.value) and "broken.yaml" in str(caught.value)
+
+
+def _district(tmp_path: Path, profile: str, text: str = "") -> Path:
+    (tmp_path / "profiles").mkdir(exist_ok=True)
+    (tmp_path / "profiles" / "district.yaml").write_text(profile, encoding="utf-8")
+    if text:
+        (tmp_path / "zh").mkdir(exist_ok=True)
+        (tmp_path / "zh" / "text.yaml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_district_profile_extends_its_region_in_a_few_lines(tmp_path):
+    """`extends:` takes the region's outline, layers, lists and prescriptions; the district
+    adds its style defaults and its own layer on top."""
+    layer = _district(
+        tmp_path,
+        "extends: shanghai-2024\nlayers: [..]\nstyle: {trim_rate_zeros: 'yes'}\n",
+        "public_tables:\n  body: 详见区财政局网站。\n",
+    )
+    report = load(SHANGHAI, profile="district", phrasebanks=[layer])
+    region = load(SHANGHAI)
+    assert report.bank.profile.extends == "shanghai-2024"
+    assert report.bank.profile.steps == region.bank.profile.steps
+    assert report.bank.profile.prescribes == region.bank.profile.prescribes
+    assert report.style["trim_rate_zeros"] == "yes"
+    assert report.bank.layers[:2] == region.bank.layers
+    assert "“三公”经费财政拨款支出" in report.render()  # the Shanghai wording layer is there
+    assert available_profiles([layer])["district"].description.startswith("Shanghai")
+
+
+@pytest.mark.parametrize(
+    ("profile", "problem"),
+    [
+        ("extends: district\n", "profile 'district' extends itself: district -> district"),
+        ("extends: atlantis-2030\n", "extends: unknown profile 'atlantis-2030'"),
+        ("extends: shanghai-2024\nstyel: {}\n", "unknown keys ['styel']"),
+        ("extends: [shanghai-2024]\n", "extends: expected the name of one profile"),
+        ("style: {}\n", "expected an 'outline:' list"),
+    ],
+)
+def test_a_bad_district_profile_is_refused_naming_its_file(tmp_path, profile, problem):
+    layer = _district(tmp_path, profile)
+    with pytest.raises(PhrasebankError) as caught:
+        load_phrasebank("district", [layer])
+    assert problem in str(caught.value) and "district" in str(caught.value)

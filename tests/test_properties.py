@@ -317,7 +317,12 @@ def invalid_figures(draw: st.DrawFn) -> tuple[str, Any]:
         return f"unknown key under {path}", data
     if kind == "missing key":
         path = draw(st.sampled_from(REQUIRED))
-        del _parent(data, path)[path[-1]]
+        if path == ("general_budget", "initial_budget"):
+            # A budget needs one of its budgets: with neither, it is invalid.
+            for key in ("initial_budget", "adjusted_budget"):
+                data["general_budget"].pop(key, None)
+        else:
+            del _parent(data, path)[path[-1]]
         return f"missing {path}", data
     if kind == "non-mapping":
         path = draw(

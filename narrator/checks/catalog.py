@@ -4,6 +4,10 @@ Codes
     ``unknown-code``                  (warning) a functional code not in the catalog
     ``item-outside-class``            (error) an item whose code is not under its class
     ``item-name-mismatch``            (warning) an item's Chinese name is not the catalog's
+    ``section-name-mismatch``         (warning) an item's ``section_name`` (which the report
+                                      prints) is not the catalog's name of its 款
+    ``section-unknown``               (warning) a 项 whose 款 neither the catalog nor its
+                                      ``section_name`` names: the report prints the 款 code
     ``used-for-contradicts``          (warning) an item's 主要用于 text names spending of
                                       another 款 (keywords in ``checks.yaml``)
 """
@@ -25,6 +29,8 @@ def _same_name(given: str, official: str) -> bool:
         "unknown-code": "warning",
         "item-outside-class": "error",
         "item-name-mismatch": "warning",
+        "section-name-mismatch": "warning",
+        "section-unknown": "warning",
         "used-for-contradicts": "warning",
     }
 )
@@ -47,6 +53,33 @@ def _catalog(ctx: CheckContext) -> Iterator[Diagnostic]:
                     )
                 if item.code not in codes:
                     yield ctx.diagnostic("unknown-code", (f"{at}.code",), {"code": item.code})
+                kuan = item.code[:5]
+                official_section = [
+                    str(names[kuan])
+                    for names in (zh.names, zh.catalog.get("names_2024", {}))
+                    if kuan in names
+                ]
+                if (
+                    item.section_name is not None
+                    and official_section
+                    and not any(_same_name(item.section_name.zh, n) for n in official_section)
+                ):
+                    yield ctx.diagnostic(
+                        "section-name-mismatch",
+                        (f"{at}.section_name",),
+                        {
+                            "code": item.code,
+                            "section": kuan,
+                            "name": item.section_name.zh,
+                            "catalog_name": official_section[0],
+                        },
+                    )
+                if len(item.code) == 7 and not official_section and item.section_name is None:
+                    yield ctx.diagnostic(
+                        "section-unknown",
+                        (f"{at}.section_name",),
+                        {"code": item.code, "section": kuan},
+                    )
                 official = [
                     str(names[item.code])
                     for names in (zh.names, zh.catalog.get("names_2024", {}))

@@ -110,10 +110,13 @@ class Diagnostic:
             code = self.values.get(key)
             if code is not None:
                 mapping.setdefault(f"{key}_name", str(language.names.get(code, code)))
+        labels: Mapping[str, str] = language.diagnostics.get("labels", {})
         subject = self.values.get("subject")
         if subject is not None:
-            labels: Mapping[str, str] = language.diagnostics.get("labels", {})
             mapping["label"] = _fill(str(labels.get(subject, subject)), mapping, subject, language)
+        method = self.values.get("method")
+        if method is not None:  # how shares were rounded, as the messages name it
+            mapping["method_label"] = str(labels.get(f"share_rounding.{method}", method))
         return mapping
 
 

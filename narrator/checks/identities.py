@@ -15,6 +15,8 @@ Codes
     ``classes-sum``                   functional classes = budget total (each budget)
     ``items-sum``                     listed 款/项 items = their class; listed 项 = their 款
     ``budget-basic-project``          budget basic + project = budget total, when both given
+    ``item-budgets-sum``              the 款/项 items' 年初预算 (and 全年预算) = the budget's,
+                                      when every class lists items that all give that budget
     ``basic-total``                   基本支出表 total = general_budget.basic (exact)
     ``basic-parts``                   基本支出 = 人员经费 + 公用经费
     ``three-public-total``            "三公" expenditure = its three parts
@@ -26,6 +28,12 @@ Codes
     ``assets-vehicles``               vehicles by kind = total vehicles (exact), when kinds given
     ``rounding`` (info)               a sum of *n* parts differs from its total by at most *n*
                                       half-units of the figures' precision: tolerated
+    ``shares-sum`` (info)             the printed shares of one whole add up to 99.99% or
+                                      100.01%: each was rounded on its own (style option
+                                      ``share_rounding: half_up``)
+    ``shares-adjusted`` (info)        shares printed 0.01 away from their own rounding so the
+                                      list adds up to 100.00% (``largest_remainder``,
+                                      ``last_balances``)
 """
 
 from __future__ import annotations
@@ -43,7 +51,8 @@ from narrator.checks.core import (
     equal,
     sum_identity,
 )
-from narrator.figures import BudgetExpenditure, ThreePublic
+from narrator.derive import percent
+from narrator.figures import BudgetExpenditure, Item, ThreePublic
 
 
 @check(
@@ -191,13 +200,8 @@ def _budget_structure(ctx: CheckContext) -> Iterator[Diagnostic]:
             )
         for i, cls in enumerate(budget.classes):
             where = f"{section}.classes[{i}]"
-            codes = [item.code for item in cls.items]
             # An item listed under another listed item (项 under its 款) is part of that item.
-            top = [
-                (j, item)
-                for j, item in enumerate(cls.items)
-                if not any(item.code != c and item.code.startswith(c) for c in codes)
-            ]
+            top = _top_items(cls.items)
             if top:
                 yield from sum_identity(
                     ctx,
@@ -233,6 +237,43 @@ def _budget_structure(ctx: CheckContext) -> Iterator[Diagnostic]:
                     ("project", f"{section}.project", budget.project),
                 ],
             )
+
+
+def _top_items(items: tuple[Item, ...]) -> list[tuple[int, Item]]:
+    """The items not listed under another listed item (a 项 under its listed 款 is not)."""
+    codes = [item.code for item in items]
+    return [
+        (j, item)
+        for j, item in enumerate(items)
+        if not any(item.code != c and item.code.startswith(c) for c in codes)
+    ]
+
+
+@check({"item-budgets-sum": "error"}, rounding=True)
+def _item_budgets(ctx: CheckContext) -> Iterator[Diagnostic]:
+    for section, budget in budgets(ctx.figures):
+        for field in ("initial_budget", "adjusted_budget"):
+            total = getattr(budget, field)
+            if total is None or not budget.classes:
+                continue
+            parts: list[Part] = []
+            for i, cls in enumerate(budget.classes):
+                top = _top_items(cls.items)
+                if not top or any(getattr(item, field) is None for _, item in top):
+                    parts = []  # a class without its items' budgets: nothing to compare
+                    break
+                parts += [
+                    (None, f"{section}.classes[{i}].items[{j}].{field}", getattr(item, field))
+                    for j, item in top
+                ]
+            if parts:
+                yield from sum_identity(
+                    ctx,
+                    "item-budgets-sum",
+                    f"{section}.{field}",
+                    (f"{section}.{field}", total),
+                    parts,
+                )
 
 
 @check({"basic-total": "error", "basic-parts": "error"}, rounding=True)
@@ -369,3 +410,63 @@ def _assets_vehicles(ctx: CheckContext) -> Iterator[Diagnostic]:
             ("assets.total_vehicles", *(f"assets.vehicles.{name}" for name in kinds)),
             {"total": str(assets.total_vehicles), "sum": str(found)},
         )
+
+
+def _share_lists(
+    ctx: CheckContext,
+) -> Iterator[tuple[str, Decimal, list[tuple[str, Decimal, Decimal]]]]:
+    """Each list of shares the decisions print: (subject, whole, [(path, amount, share)])."""
+    decided = ctx.facts.decisions
+    for prefix, lines, whole in (
+        ("income", decided.income.sources, decided.income.total),
+        ("expenditure", decided.expenditure.types, decided.expenditure.total),
+    ):
+        paths = {"fiscal": "income.fiscal.total"}
+        yield (
+            f"{prefix}.shares",
+            whole,
+            [
+                (paths.get(line.key, f"{prefix}.{line.key}"), line.amount, line.share)
+                for line in lines
+                if line.share is not None
+            ],
+        )
+    for section, figures in budgets(ctx.figures):
+        budget = getattr(decided, section)
+        index = {cls.code: i for i, cls in enumerate(figures.classes)}
+        yield (
+            f"{section}.classes",
+            budget.total,
+            [
+                (f"{section}.classes[{index[c.code]}].amount", c.amount, c.share)
+                for c in budget.classes
+                if c.share is not None and c.code in index
+            ],
+        )
+    parts = decided.three_public.parts
+    yield (
+        "three-public-total",
+        decided.three_public.figures.amount,
+        [
+            (f"three_public.{name}.amount", part.figures.amount, part.share)
+            for name, part in parts.items()
+            if part.share is not None
+        ],
+    )
+
+
+@check({"shares-sum": "info", "shares-adjusted": "info"})
+def _share_rounding(ctx: CheckContext) -> Iterator[Diagnostic]:
+    method = ctx.facts.style["share_rounding"]
+    for subject, whole, lines in _share_lists(ctx):
+        parts = sum((amount for _, amount, _ in lines), Decimal(0))
+        if not lines or whole == 0 or percent(parts, whole) != 100:
+            continue  # a zero whole prints no shares; parts off their whole are errors already
+        printed = sum((share for _, _, share in lines), Decimal(0))
+        adjusted = [path for path, amount, share in lines if share != percent(amount, whole)]
+        values = {"subject": subject, "method": method, "sum": f"{printed:f}"}
+        if printed != 100:
+            yield ctx.diagnostic("shares-sum", [p for p, amount, _ in lines if amount], values)
+        if adjusted:
+            values["adjusted"] = str(len(adjusted))
+            yield ctx.diagnostic("shares-adjusted", adjusted, values)

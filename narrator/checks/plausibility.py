@@ -9,15 +9,33 @@ Codes
                                       general-budget project expenditure
     ``evaluated-above-project``       (warning) evaluated funds above project expenditure
     ``vehicles-purchased-above-fleet`` (warning) more vehicles bought than the fleet holds
-    ``completion-without-budget``     (info) spending against a zero budget: no completion
-                                      rate exists, the report words it instead
+    ``completion-over-zero``          (error) a printed sentence that states a completion
+                                      rate compares spending with a zero budget: no rate
+                                      exists (the report words it instead); the budget is
+                                      wrong, or the sentence should compare with 全年预算
+    ``completion-without-budget``     (info) a printed sentence compares spending with a zero
+                                      budget but states no rate
+    ``reserved-counted-again``        (error) the SME awards of reserved and of other
+                                      procurement add up to more than all SME awards (or than
+                                      all procurement): the reserved amount was counted again
+                                      as "other projects"
+    ``sme-awards-sum``                (error) the SME awards of reserved and of other
+                                      procurement add up to less than all SME awards
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from narrator.checks.core import CheckContext, Diagnostic, above, amount_text, check
+from narrator.checks.core import (
+    CheckContext,
+    Diagnostic,
+    Part,
+    above,
+    amount_text,
+    check,
+    sum_identity,
+)
 from narrator.derive import Change, percent
 
 
@@ -99,18 +117,47 @@ def _vehicle_counts(ctx: CheckContext) -> Iterator[Diagnostic]:
         )
 
 
-@check({"completion-without-budget": "info"})
+@check({"completion-over-zero": "error", "completion-without-budget": "info"})
 def _zerobudgets(ctx: CheckContext) -> Iterator[Diagnostic]:
     for sentence in ctx.facts.sentences:
         value = sentence.value
-        if sentence.kind == "completion" and value.state == "no_budget":
-            assert not isinstance(value, Change)
-            yield ctx.diagnostic(
-                "completion-without-budget",
-                tuple(sentence.inputs),
-                {
-                    "sentence": sentence.key,
-                    "final": amount_text(value.final),
-                    "budget": amount_text(value.budget),
-                },
-            )
+        if sentence.kind != "completion" or value.state != "no_budget":
+            continue
+        if ctx.said is not None and sentence.key not in ctx.said:
+            continue  # the report does not print it
+        assert not isinstance(value, Change)
+        yield ctx.diagnostic(
+            "completion-over-zero" if sentence.rate_shown else "completion-without-budget",
+            tuple(sentence.inputs),
+            {
+                "sentence": sentence.key,
+                "final": amount_text(value.final),
+                "budget": amount_text(value.budget),
+            },
+        )
+
+
+@check({"reserved-counted-again": "error", "sme-awards-sum": "error"}, rounding=True)
+def _reserved_awards(ctx: CheckContext) -> Iterator[Diagnostic]:
+    pr = ctx.figures.procurement
+    if pr is None or pr.reserved is None:
+        return
+    reserved = pr.reserved
+    awarded = reserved.sme_awarded + reserved.sme_awarded_other
+    # All SME awards when the figures give them, else all procurement (which they cannot pass).
+    if "sme" in pr.model_fields_set:
+        subject, whole = "sme-awards", ("procurement.sme", pr.sme)
+    else:
+        subject, whole = "sme-awards-total", ("procurement.total", pr.total)
+    parts: list[Part] = [
+        ("sme_awarded", "procurement.reserved.sme_awarded", reserved.sme_awarded),
+        ("sme_awarded_other", "procurement.reserved.sme_awarded_other", reserved.sme_awarded_other),
+    ]
+    for found in sum_identity(ctx, "sme-awards-sum", subject, whole, parts):
+        if found.code == "rounding":
+            yield found
+        elif awarded > whole[1]:  # the "other projects" amount holds the reserved one again
+            paths = (parts[1][1], parts[0][1], whole[0])
+            yield ctx.diagnostic("reserved-counted-again", paths, found.values)
+        elif subject == "sme-awards":  # less than all procurement is no contradiction
+            yield found

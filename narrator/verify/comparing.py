@@ -467,8 +467,8 @@ class Comparer:
             "named": claim.qualifier or "budget",
         }
         if all(b == 0 for b in budgets):
-            if final == 0 and claim.number == _HUNDRED:
-                return  # both zero: the convention "完成预算的100%"
+            if final == 0 and claim.number in (_HUNDRED, 0):
+                return  # both zero: the conventions "完成预算的100%" and "…的0%"
             self.add(
                 "ratio-over-zero",
                 claim,
@@ -572,7 +572,7 @@ class Comparer:
                     (f"item:{budget}:{i.code}", i.code, i.amount)
                     for c in figures.classes
                     for i in c.items
-                    if i.initial_budget is not None
+                    if i.initial_budget is not None or i.adjusted_budget is not None
                 ]
             first = sections[0]
             for subject, code, amount in wanted:
@@ -657,6 +657,15 @@ class Comparer:
             self.checked.append(claim)
             if change.difference == 0:
                 return
+            if (
+                claim.base == "budget"
+                and claim.qualifier != "initial"
+                and facet.adjusted is not None
+            ):
+                # 决算数与全年预算数持平: equal to the full-year budget is flat too.
+                adjusted = facet.completion(facet.adjusted)
+                if adjusted is not None and adjusted.difference == 0:
+                    return
             actual = "up" if change.difference > 0 else "down"
             self.contradicted.add(claim.subject)
             self.add(

@@ -95,6 +95,11 @@ class Facet:
         return completion(self.amount, base)
 
 
+def _first(*values: Decimal | None) -> Decimal | None:
+    """The first value given (年初预算, else 全年预算)."""
+    return next((value for value in values if value is not None), None)
+
+
 def _d(value: int | Decimal | None) -> tuple[Decimal, ...]:
     return () if value is None else (Decimal(value),)
 
@@ -243,8 +248,12 @@ class Expectations:
                 name,
                 f"{name}.total",
                 _d(total),
-                budget=budget.initial_budget if budget else Decimal(0),
+                # A unit set up during the year has only 全年预算: its one budget.
+                budget=_first(budget.initial_budget, budget.adjusted_budget)
+                if budget
+                else Decimal(0),
                 adjusted=budget.adjusted_budget if budget else None,
+                one_budget=budget is not None and budget.initial_budget is None,
                 change=self._sentence_change(f"{name}.change"),
                 share=Share(total, f.expenditure.total),
                 other_shares=(Share(total, f.fiscal.expenditure),),
@@ -296,7 +305,8 @@ class Expectations:
             for item in cls.items:
                 key = f"{name}.items.{item.code}.completion"
                 block: tuple[str, ...] = structure
-                if item.initial_budget is not None:
+                has_budget = item.initial_budget is not None or item.adjusted_budget is not None
+                if has_budget:  # an item with a budget has a completion sentence of its own
                     block = (f"{name}.item[{budgeted}]",)
                     budgeted += 1
                 self._add(
@@ -304,8 +314,10 @@ class Expectations:
                         f"item:{name}:{item.code}",
                         f"{name}.items[{item.code}]",
                         _d(item.amount),
-                        budget=item.initial_budget,
-                        completion_key=key if item.initial_budget is not None else None,
+                        budget=_first(item.initial_budget, item.adjusted_budget),
+                        adjusted=item.adjusted_budget,
+                        one_budget=item.initial_budget is None and item.adjusted_budget is not None,
+                        completion_key=key if has_budget else None,
                         blocks={"*": block},
                         section_code=item.code[:5] if len(item.code) == 7 else item.code,
                     )
