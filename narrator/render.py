@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from functools import lru_cache
 from types import FunctionType, MethodType
 from typing import Any
 
@@ -67,6 +68,18 @@ def _breaks_in(text: str, breaks: Sequence[str]) -> bool:
         if mark in text:
             return True
     return False
+
+
+@lru_cache(maxsize=1024)
+def _numbered(pattern: str, n: int, words: str) -> str:
+    """A heading's or a point's number by a numbering pattern (the same few, many times)."""
+    return safe_format(
+        pattern,
+        n=n,
+        cn=words,
+        roman=roman(n) if "{roman}" in pattern else "",
+        alpha=alpha(n) if "{alpha}" in pattern else "",
+    )
 
 
 def capitalized(text: str) -> str:
@@ -314,13 +327,7 @@ class Renderer:
 
     def _number(self, pattern: str, n: int) -> str:
         words = self.numbers.words(n) if "{cn}" in pattern else ""
-        return safe_format(
-            pattern,
-            n=n,
-            cn=words,
-            roman=roman(n) if "{roman}" in pattern else "",
-            alpha=alpha(n) if "{alpha}" in pattern else "",
-        )
+        return _numbered(pattern, n, words)
 
     def stated(self, sentence: Sentence) -> bool:
         """Whether this language words the sentence's reason as a statement of its own

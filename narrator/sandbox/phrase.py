@@ -236,7 +236,9 @@ class Phrase:
                 BUDGET.reset(token)
         if budget.depth >= policy.MAX_DEPTH:
             raise SecurityError(f"phrases may render phrases at most {policy.MAX_DEPTH} deep")
-        budget.step()
+        budget.steps += 1  # Budget.step(), inline: this runs for every nested phrase
+        if budget.steps > policy.MAX_STEPS:
+            budget.step(0)
         budget.depth += 1
         try:
             return render(context, extra or _EMPTY, budget)
