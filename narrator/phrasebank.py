@@ -933,9 +933,13 @@ def load_phrasebank(profile: str | None = None, extra: Sequence[str | Path] = ()
     # The stored code first: reading the profile and the layers checks their conditions
     # and templates by compiling them, which it then need not do again.
     entry = _cache_entry(name, extra) if template_mode() == "compiled" else None
-    stored = _preload(disk_cache.load(entry)) if entry is not None else 0
-    prof, layers, overlays_from = profile_layers(name, extra)
-    bank = Phrasebank(layers, prof, overlays_from=overlays_from)
+    try:
+        # The entry's layer data stands for the bytes it is named by: this load only.
+        stored = _preload(disk_cache.load(entry)) if entry is not None else 0
+        prof, layers, overlays_from = profile_layers(name, extra)
+        bank = Phrasebank(layers, prof, overlays_from=overlays_from)
+    finally:
+        _PRELOADED.clear()
     bank._cache_entry = entry
     bank._stored = stored
     _CACHE[key] = bank
@@ -963,13 +967,15 @@ def layer_files(layers: Sequence[Path]) -> list[Path]:
 
 @cache
 def _compiler_fingerprint() -> bytes:
-    """What compiled code depends on besides its source: the compiler and policy (the
-    sandbox's sources), narrator's version, Jinja's, Python's."""
+    """What a phrasebank's cache entry depends on besides its files' bytes: the compiler and
+    policy (the sandbox's sources), the reader that makes data of a layer file and this
+    module, which reads the layers (their sources), narrator's version, Jinja's, Python's."""
     import jinja2
 
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for path in (here / "__init__.py", *sorted((here / "sandbox").glob("*.py"))):
+    readers = (here / "__init__.py", here / "datafile.py", here / "phrasebank.py")
+    for path in (*readers, *sorted((here / "sandbox").glob("*.py"))):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for version in (jinja2.__version__, sys.version, sys.implementation.cache_tag or ""):
         digest.update(version.encode() + b"\0")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from narrator.report import Report
 
 # The suite keeps its compiled phrasebanks in a cache of its own, never the user's.
 os.environ["NARRATOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="narrator-test-cache-")
+atexit.register(shutil.rmtree, os.environ["NARRATOR_CACHE_DIR"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -218,3 +218,18 @@ def test_a_cold_command_needs_no_compiler_and_no_number_library(folder):
     assert cold.splitlines()[0] != "0 False False"
     assert warm.splitlines()[0] == "0 False False"
     assert warm.split("\n", 1)[1] == cold.split("\n", 1)[1]
+
+
+def test_a_layer_changed_after_a_warm_load_is_read_anew(folder, tmp_path):
+    """The layer data an entry holds stands for the bytes it is named by, for that load
+    alone: a file changed afterwards in the same process is read again."""
+    layer = tmp_path / "layer"
+    (layer / "zh").mkdir(parents=True)
+    text = layer / "zh" / "text.yaml"
+    text.write_text("public_tables:\n  body: 甲{{ year }}\n", encoding="utf-8")
+    load(SEED, phrasebanks=[layer]).render("zh")  # compiled and stored
+    pb._CACHE.clear()
+    assert "甲2019" in load(SEED, phrasebanks=[layer]).render("zh")  # from the cache
+    text.write_text("public_tables:\n  body: 乙{{ year }}\n", encoding="utf-8")
+    pb._CACHE.clear()
+    assert "乙2019" in load(SEED, phrasebanks=[layer]).render("zh")
