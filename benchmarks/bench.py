@@ -33,6 +33,7 @@ memory flat, < 200 MB peak.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import platform
 import shutil
@@ -62,6 +63,7 @@ ENV = {
 }
 ENV["PYTHONPATH"] = str(ROOT)
 ENV["NARRATOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="narrator-bench-cache-")
+atexit.register(shutil.rmtree, ENV["NARRATOR_CACHE_DIR"], ignore_errors=True)
 
 IMPORT_TARGET_MS = 150.0
 COLD_TARGET_MS = 300.0
