@@ -746,3 +746,18 @@ def test_a_sentence_about_last_year_is_not_a_wrong_year(harbour):
         "2023年度收入支出总计23,655.95万元",
     )
     assert [(f.code, f.written) for f in report.verify(mislabelled)] == [("year-mismatch", "2023")]
+
+
+@pytest.mark.parametrize("budget_equal", ["flat", "equal_to", "same_as", "basically_flat"])
+@pytest.mark.parametrize("basis", ["initial", "full_year", "both"])
+def test_every_wording_of_final_equal_to_budget_verifies_clean(budget_equal, basis):
+    # "决算数同全年预算数持平" was once read as "同…预算数" plus a 持平 of last year.
+    from benchmarks.generate import generate
+
+    for seed in (163, 198, 430):
+        report = load(
+            generate(seed, "shanghai-2024"),
+            profile="shanghai-2024",
+            style={"budget_equal": budget_equal, "budget_basis": basis},
+        )
+        assert report.verify(report.render("zh")) == []
