@@ -33,7 +33,14 @@ from narrator.checks.core import (
     check_data,
     run_checks,
 )
-from narrator.checks.present import COLOURS, error_records, format_text, records, to_json
+from narrator.checks.present import (
+    COLOURS,
+    error_records,
+    format_text,
+    grouped_text,
+    records,
+    to_json,
+)
 
 __all__ = [
     "CHECKS",
@@ -48,6 +55,7 @@ __all__ = [
     "check_data",
     "error_records",
     "format_text",
+    "grouped_text",
     "records",
     "run_checks",
     "to_json",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, Protocol, TypeVar
 
 from narrator.checks.core import SEVERITIES, Diagnostic, Severity
 from narrator.phrasebank import Phrasebank, load_phrasebank
@@ -76,6 +76,52 @@ COLOURS: Final[Mapping[Severity, str]] = MappingProxyType(
 _RESET = "\033[0m"
 
 
+class Graded(Protocol):
+    """Anything with a severity: a checker's diagnostic, a verifier's finding."""
+
+    @property
+    def severity(self) -> Severity: ...
+
+
+_G = TypeVar("_G", bound=Graded)
+
+
+def grouped_text(
+    results: Sequence[tuple[str, Sequence[_G]]],
+    words: Mapping[str, Any],
+    item_lines: Callable[[_G], Iterable[str]],
+    *,
+    colour: bool = False,
+) -> str:
+    """Results for people: by file, then by severity (most severe first), then a count.
+
+    ``words`` are a language's ``severities``, ``clean`` and ``summary`` (checker messages
+    as data); ``item_lines`` gives the lines of one diagnostic or finding.
+    """
+    headings: Mapping[str, str] = words.get("severities", {})
+    lines: list[str] = []
+    for file, found in results:
+        lines.append(file)
+        counts: dict[str, int] = {severity: 0 for severity in SEVERITIES}
+        for severity in SEVERITIES:
+            group = [item for item in found if item.severity == severity]
+            counts[severity] = len(group)
+            if not group:
+                continue
+            heading = safe_format(str(headings.get(severity, severity)), count=len(group))
+            if colour:
+                heading = f"{COLOURS[severity]}{heading}{_RESET}"
+            lines.append(f"  {heading}")
+            for item in group:
+                lines.extend(item_lines(item))
+        if not found:
+            lines.append(f"  {words.get('clean', '')}")
+        summary = str(words.get("summary", "{error} / {warning} / {info}"))
+        lines.append(f"  {safe_format(summary, **counts)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
 def format_text(
     results: Sequence[tuple[str, Sequence[Diagnostic]]],
     *,
@@ -86,26 +132,8 @@ def format_text(
     """Diagnostics for people: by file, then by severity (most severe first)."""
     language = (bank or load_phrasebank()).language(lang)
     words: Mapping[str, Any] = language.diagnostics.get("cli", {})
-    headings: Mapping[str, str] = words.get("severities", {})
-    lines: list[str] = []
-    for file, found in results:
-        lines.append(file)
-        counts: dict[str, int] = {severity: 0 for severity in SEVERITIES}
-        for severity in SEVERITIES:
-            group = [d for d in found if d.severity == severity]
-            counts[severity] = len(group)
-            if not group:
-                continue
-            heading = safe_format(str(headings.get(severity, severity)), count=len(group))
-            if colour:
-                heading = f"{COLOURS[severity]}{heading}{_RESET}"
-            lines.append(f"  {heading}")
-            for d in group:
-                lines.append(f"    {d.code}  {d.path}")
-                lines.append(f"      {d.message(lang)}")
-        if not found:
-            lines.append(f"  {words.get('clean', '')}")
-        summary = str(words.get("summary", "{error} / {warning} / {info}"))
-        lines.append(f"  {safe_format(summary, **counts)}")
-        lines.append("")
-    return "\n".join(lines)
+
+    def item_lines(d: Diagnostic) -> list[str]:
+        return [f"    {d.code}  {d.path}", f"      {d.message(lang)}"]
+
+    return grouped_text(results, words, item_lines, colour=colour)

@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
+from jinja2.exceptions import SecurityError
+
 from narrator.checks import SEVERITIES, Severity
 from narrator.phrasebank import Language, Phrasebank, PhrasebankError, join_lines, load_phrasebank
+from narrator.sandbox import safe_format
 
 #: Every finding code with its severity. Codes never change meaning.
 CODES: Final[Mapping[str, Severity]] = MappingProxyType(
@@ -110,8 +113,8 @@ class Finding:
             raise PhrasebankError(f"{where}: no message for finding {key!r}")
         text = join_lines(str(template), str(language.style.get("line_join", "")))
         try:
-            return text.format_map(self._mapping(language, table))
-        except (KeyError, IndexError, ValueError) as exc:
+            return safe_format(text, **self._mapping(language, table))
+        except (KeyError, IndexError, ValueError, SecurityError) as exc:
             where = language.origins.get("diagnostics", lang)
             raise PhrasebankError(f"{where}: finding {key!r}: cannot fill {exc}") from exc
 
@@ -234,47 +237,29 @@ def format_text(
     bank: Phrasebank | None = None,
 ) -> str:
     """Findings for people: by report, then by severity, each with where, what and the fix."""
-    from narrator.checks import COLOURS
+    from narrator.checks import grouped_text
 
     language = (bank or load_phrasebank()).language(lang)
     table: Mapping[str, Any] = language.diagnostics.get("findings", {})
     words: Mapping[str, Any] = table.get("cli", {})
-    headings: Mapping[str, str] = words.get("severities", {})
-    lines: list[str] = []
-    for file, found in results:
-        lines.append(file)
-        counts: dict[str, int] = {severity: 0 for severity in SEVERITIES}
-        for severity in SEVERITIES:
-            group = [f for f in found if f.severity == severity]
-            counts[severity] = len(group)
-            if not group:
-                continue
-            heading = str(headings.get(severity, severity)).format(count=len(group))
-            if colour:
-                heading = f"{COLOURS[severity]}{heading}{_RESET}"
-            lines.append(f"  {heading}")
-            for f in group:
-                where = str(words.get("where", "{line}")).format(
-                    line=f.line,
-                    page=f.page if f.page is not None else "",
-                    start=f.span[0],
-                    end=f.span[1],
-                    heading=f.heading,
-                )
-                if f.page is not None:
-                    where += str(words.get("page", " p.{page}")).format(page=f.page)
-                lines.append(f"    {f.code}  {where}")
-                lines.append(f"      {f.message(lang)}")
-                if f.fix:
-                    lines.append("      " + str(words.get("fix", "{fix}")).format(fix=f.fix))
-        if not found:
-            lines.append(f"  {words.get('clean', '')}")
-        summary = str(words.get("summary", "{error} / {warning} / {info}"))
-        lines.append(f"  {summary.format_map(counts)}")
-        lines.append("")
-    return "\n".join(lines)
 
+    def item_lines(f: Finding) -> list[str]:
+        where = safe_format(
+            str(words.get("where", "{line}")),
+            line=f.line,
+            page=f.page if f.page is not None else "",
+            start=f.span[0],
+            end=f.span[1],
+            heading=f.heading,
+        )
+        if f.page is not None:
+            where += safe_format(str(words.get("page", " p.{page}")), page=f.page)
+        lines = [f"    {f.code}  {where}", f"      {f.message(lang)}"]
+        if f.fix:
+            lines.append("      " + safe_format(str(words.get("fix", "{fix}")), fix=f.fix))
+        return lines
 
-_RESET = "\033[0m"
+    return grouped_text(results, words, item_lines, colour=colour)
+
 
 __all__ = ["CODES", "Finding", "Findings", "format_text", "highlight", "to_json"]

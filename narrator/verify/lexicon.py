@@ -122,9 +122,25 @@ class SubjectPattern:
     sections: frozenset[str] | None
 
 
+#: The longest pattern a layer may give (characters).
+MAX_PATTERN = 2000
+# A group that repeats and holds a repetition itself, ``(a+)+`` or ``(?:x*y)*``: the shape
+# of catastrophic backtracking, which would let a layer's pattern hang a verification.
+_UNBOUNDED = r"(?:[*+]|\{\d*,\})"
+_NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*" + _UNBOUNDED + r"(?:[^()\\]|\\.)*\)" + _UNBOUNDED)
+
+
 def _compile(source: Any, where: str) -> re.Pattern[str]:
+    text = str(source)
+    if len(text) > MAX_PATTERN:
+        raise PhrasebankError(f"{where}: a pattern longer than {MAX_PATTERN} characters")
+    if _NESTED_REPEAT.search(text):
+        raise PhrasebankError(
+            f"{where}: a repeated group that repeats within itself (like '(a+)+') could take "
+            "forever on some text; write it without the nested repetition"
+        )
     try:
-        return re.compile(str(source))
+        return re.compile(text)
     except re.error as exc:
         raise PhrasebankError(f"{where}: not a regular expression: {exc}") from exc
 

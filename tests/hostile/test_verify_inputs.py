@@ -49,3 +49,16 @@ def test_a_word_zip_bomb_is_refused_before_python_docx_opens_it(tmp_path, capsys
 
 def test_a_folder_is_one_line(tmp_path, capsys):
     assert "directory" in refused(capsys, tmp_path)
+
+
+def test_a_layer_pattern_that_could_backtrack_forever_is_refused(tmp_path, capsys):
+    layer = tmp_path / "layer" / "zh"
+    layer.mkdir(parents=True)
+    (layer / "verify.yaml").write_text("relations:\n  flat: '(持+)+平$'\n", encoding="utf-8")
+    report = tmp_path / "report.txt"
+    report.write_text("持" * 40 + "x", encoding="utf-8")
+    argv = ["verify", str(report), "--figures", str(LAKESIDE), "--phrasebank", str(layer.parent)]
+    code = finishes(lambda: main(argv))
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "verify.yaml" in err and "repeats within itself" in err
