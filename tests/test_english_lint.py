@@ -72,6 +72,7 @@ PATTERNS = {
     r"\b(19|20)\d\d\.(1[0-2]|[1-9])\b(?![\d%])": "a date as '2019.1': 'January 2019'",
     r"\([^()]*\.\s[^()]*\)": "a parenthesis holding a full stop",
     r"\bprojects of (19|20)\d\d\b": "'projects in the 2024 budget'",
+    r"\(100(\.0+)?%( of the total)?\)": "a listing of one: 'all of it …', not its 100% share",
 }
 #: British spellings (the house style is American): stems, so every form is caught.
 BRITISH = re.compile(
@@ -96,6 +97,15 @@ def sentences(text: str) -> Iterator[str]:
     """The sentences of a paragraph (a list with semicolons is one sentence)."""
     for line in text.split("\n"):
         yield from re.split(r"(?<=[.!?:])\s+(?=[A-Z(\"])", line)
+
+
+def _two_with_semicolon(sentence: str) -> bool:
+    """A list of two plain items joined by "; and" (a semicolon parts items that hold commas)."""
+    plain = re.sub(r"(?<=\d),(?=\d)", "", sentence)
+    parts = plain.split("; ")
+    if len(parts) != 2 or not parts[1].startswith("and "):
+        return False
+    return "," not in parts[0].rpartition(": ")[2]
 
 
 def lint_text(text: str) -> list[str]:
@@ -151,8 +161,12 @@ def lint_document(report: Report, *, publishable: bool = False) -> list[str]:
             bare = head.strip('"').lower().removeprefix("the ").strip('"')
             if definition.lower().lstrip('"').removeprefix("the ").startswith(bare[:20]):
                 found.append(f"a glossary entry repeats its headword: {block.text[:80]!r}")
-        elif not block.key.startswith(FREE_TEXT) and len(block.text.split()) > MAX_WORDS:
-            found.append(f"{block.key}: a paragraph of {len(block.text.split())} words")
+        elif not block.key.startswith(FREE_TEXT):
+            if len(block.text.split()) > MAX_WORDS:
+                found.append(f"{block.key}: a paragraph of {len(block.text.split())} words")
+            for sentence in sentences(block.text):
+                if _two_with_semicolon(sentence):
+                    found.append(f"two items joined by '; and': {sentence[:160]!r}")
     # Growth from nothing and 0 ÷ 0 are said in words, whatever the Chinese convention.
     for sentence in report.facts.sentences:
         if sentence.key not in renderer.said:
@@ -211,6 +225,23 @@ def test_the_lint_catches_what_the_editor_marked():
     ):
         assert marked in found, marked
     assert lint_text("Total revenue was RMB 2.1496 million, all of it from the budget.") == []
+
+
+def test_the_lint_catches_lists_of_one_and_of_two():
+    """A listing of one printed with its 100% share; two plain items parted by "; and"."""
+    assert lint_text("by category: Health Expenditure (category), RMB 3.1000 million (100.00%).")
+    assert lint_text("Expenditure on official receptions was RMB 41,300 (100.00% of the total).")
+    assert _two_with_semicolon(
+        "Total revenue for the year was RMB 1,675.8296 million: revenue from fiscal "
+        "appropriations of RMB 1,636.1388 million (97.63%); and other revenue of RMB 39.6908 "
+        "million (2.37%)."
+    )
+    # A first item that holds commas keeps its semicolon.
+    assert not _two_with_semicolon(
+        "Total revenue was RMB 2.6634 million: revenue from fiscal appropriations of RMB 2.5443 "
+        "million (95.53%), all of it from the general public budget; and other revenue of RMB "
+        "0.1191 million (4.47%)."
+    )
 
 
 @pytest.mark.parametrize("profile", PROFILES)
