@@ -73,6 +73,8 @@ PATTERNS = {
     r"\([^()]*\.\s[^()]*\)": "a parenthesis holding a full stop",
     r"\bprojects of (19|20)\d\d\b": "'projects in the 2024 budget'",
     r"\(100(\.0+)?%( of the total)?\)": "a listing of one: 'all of it …', not its 100% share",
+    r"\b1 [a-z-]+(?: with [\d,]+ [a-z-]+)? were\b": "one of anything 'was', not 'were'",
+    r"\bwere no (?:[^.;]*(?:,|\bor) )?[a-z ]*expenditure\.": "'were' with a singular noun",
 }
 #: British spellings (the house style is American): stems, so every form is caught.
 BRITISH = re.compile(
@@ -225,6 +227,16 @@ def test_the_lint_catches_what_the_editor_marked():
     ):
         assert marked in found, marked
     assert lint_text("Total revenue was RMB 2.1496 million, all of it from the budget.") == []
+
+
+def test_the_lint_catches_a_verb_that_disagrees_with_its_count():
+    """'1 reception … were', and 'were' before a singular noun nearest to it."""
+    assert lint_text("of which 1 reception with 6 person-visits were for foreign guests.")
+    assert lint_text(
+        "There were no remittances to higher-level authorities or business operation expenditure."
+    )
+    assert lint_text("There were no business operation expenditure.")
+    assert not lint_text("of which 2 receptions with 6 person-visits were for foreign guests.")
 
 
 def test_the_lint_catches_lists_of_one_and_of_two():
