@@ -75,6 +75,7 @@ PATTERNS = {
     r"\(100(\.0+)?%( of the total)?\)": "a listing of one: 'all of it …', not its 100% share",
     r"\b1 [a-z-]+(?: with [\d,]+ [a-z-]+)? were\b": "one of anything 'was', not 'were'",
     r"\bwere no (?:[^.;]*(?:,|\bor) )?[a-z ]*expenditure\.": "'were' with a singular noun",
+    r"decreased by RMB [\d,.]+( million)?, or 100(\.0+)?%": "a fall to nothing: 'to nil'",
 }
 #: British spellings (the house style is American): stems, so every form is caught.
 BRITISH = re.compile(
@@ -88,6 +89,8 @@ BRITISH = re.compile(
     re.IGNORECASE,
 )
 AMOUNT = re.compile(r"RMB (\d[\d,]*(?:\.(\d+))?)( million)?")
+#: An amount or a count (not a year): what a list introduced by "as follows:" must show.
+SOMETHING = re.compile(r"RMB \d|(?<![\d.,])(?!(19|20)\d\d\b)\d+ [a-z]")
 #: Paragraphs of the unit's own text (duties, organisation, project summaries): the lint
 #: checks their words, not their length.
 FREE_TEXT = ("overview.", "performance.project", "performance.departmental", "glossary.")
@@ -169,6 +172,17 @@ def lint_document(report: Report, *, publishable: bool = False) -> list[str]:
             for sentence in sentences(block.text):
                 if _two_with_semicolon(sentence):
                     found.append(f"two items joined by '; and': {sentence[:160]!r}")
+    # "… as follows:" introduces amounts or counts, never only lines of nothing.
+    for i, block in enumerate(document.blocks):
+        if isinstance(block, Paragraph) and block.text.endswith("as follows:"):
+            shown = []
+            for later in document.blocks[i + 1 :]:
+                if isinstance(later, Heading):
+                    break
+                if isinstance(later, Paragraph):
+                    shown.append(later.text)
+            if not any(SOMETHING.search(text) for text in shown):
+                found.append(f"{block.key}: 'as follows:' introduces nothing: {block.text[-80:]!r}")
     # Growth from nothing and 0 ÷ 0 are said in words, whatever the Chinese convention.
     for sentence in report.facts.sentences:
         if sentence.key not in renderer.said:
@@ -237,6 +251,11 @@ def test_the_lint_catches_a_verb_that_disagrees_with_its_count():
     )
     assert lint_text("There were no business operation expenditure.")
     assert not lint_text("of which 2 receptions with 6 person-visits were for foreign guests.")
+
+
+def test_the_lint_catches_a_fall_to_nothing_as_a_rate():
+    assert lint_text("official receptions decreased by RMB 8,500, or 100.00%.")
+    assert not lint_text("official receptions decreased by RMB 8,500, to nil.")
 
 
 def test_the_lint_catches_lists_of_one_and_of_two():
