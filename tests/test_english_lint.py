@@ -61,6 +61,8 @@ FORBIDDEN = {
     "budget was arranged as planned": "预算安排正常 explains nothing as a cause",
     " over RMB": "以上 is inclusive: 'RMB … or more'",
     "person-time": "人次: 'person-trips' abroad, 'person-visits' received",
+    "for official domestic visitors": "国内公务接待 are 'official domestic receptions', which "
+    "include those for foreign guests",
 }
 PATTERNS = {
     r"\bbatch(es)?\b": "批次 are receptions",
