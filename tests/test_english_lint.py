@@ -61,6 +61,8 @@ FORBIDDEN = {
     "budget was arranged as planned": "预算安排正常 explains nothing as a cause",
     " over RMB": "以上 is inclusive: 'RMB … or more'",
     "person-time": "人次: 'person-trips' abroad, 'person-visits' received",
+    "purchase and operation of official vehicles": "公务用车购置及运行维护 is 'the purchase, "
+    "operation and maintenance of official vehicles', in the glossary as in the report",
     "for official domestic visitors": "国内公务接待 are 'official domestic receptions', which "
     "include those for foreign guests",
 }
@@ -79,6 +81,13 @@ PATTERNS = {
     r"\bwere no (?:[^.;]*(?:,|\bor) )?[a-z ]*expenditure\.": "'were' with a singular noun",
     r"decreased by RMB [\d,.]+( million)?, or 100(\.0+)?%": "a fall to nothing: 'to nil'",
 }
+#: Series the wording writes itself, without the serial comma the house style (American, as
+#: the list joiner's "a, b, and c") puts before the last item.
+SERIAL = re.compile(
+    r"official vehicles,? (and|or) official receptions|official vehicles and on official"
+    r"|\w (incentives|miscellaneous|clinics|meals|insurance) and other"
+    r"|heating and property|Macao and Taiwan\)|\w(?<!,) and the like|special inspections and"
+)
 #: British spellings (the house style is American): stems, so every form is caught.
 BRITISH = re.compile(
     r"\b(organis\w*|\w+isations?\b|centres?\b|centred\b|programmes?\b|catalogue\w*|practis\w*"
@@ -125,6 +134,9 @@ def lint_text(text: str) -> list[str]:
         hit = re.search(pattern, text)
         if hit:
             found.append(f"{hit.group(0)!r}: {why}")
+    for hit in SERIAL.finditer(text):
+        if not hit.group(0).startswith("official vehicles,"):
+            found.append(f"{hit.group(0)!r}: a series without its serial comma")
     for hit in BRITISH.finditer(text):
         found.append(f"{hit.group(0)!r}: British spelling (the house style is American)")
     for sentence in sentences(text):
@@ -258,6 +270,18 @@ def test_the_lint_catches_a_verb_that_disagrees_with_its_count():
 def test_the_lint_catches_a_fall_to_nothing_as_a_rate():
     assert lint_text("official receptions decreased by RMB 8,500, or 100.00%.")
     assert not lint_text("official receptions decreased by RMB 8,500, to nil.")
+
+
+def test_the_lint_catches_a_series_without_its_serial_comma():
+    """The wording's own series take the comma the list joiner puts before the last item."""
+    old = (
+        '"three public consumptions" (official overseas travel, official vehicles and official '
+        "receptions); fuel, repairs, insurance, safe-driving incentives and other running costs; "
+        "expenditure on the purchase and operation of official vehicles"
+    )
+    found = " | ".join(lint_text(old))
+    assert found.count("serial comma") == 2 and "glossary as in the report" in found
+    assert not lint_text("official overseas travel, official vehicles, and official receptions")
 
 
 def test_the_lint_catches_lists_of_one_and_of_two():
