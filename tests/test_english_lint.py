@@ -156,6 +156,11 @@ def lint_document(report: Report, *, publishable: bool = False) -> list[str]:
     document = renderer.document()
     text = report.render("en")
     found = lint_text(text)
+    # The name is the subject of many sentences: ", Shanghai" after it opens an aside that
+    # none closes (a series, "Culture, Radio and Tourism", is no aside).
+    name = report.figures.unit.name.en or ""
+    if "," in name and " and " not in name.rpartition(",")[2]:
+        found.append(f"a unit name ending in an aside, unclosed in every sentence: {name!r}")
     if publishable and "[" in text:
         start = text.index("[")
         found.append(f"a marker in a publishable report: {text[start : start + 60]!r}")
