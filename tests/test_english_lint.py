@@ -76,6 +76,8 @@ PATTERNS = {
     r"\b(19|20)\d\d\.(1[0-2]|[1-9])\b(?![\d%])": "a date as '2019.1': 'January 2019'",
     r"\([^()]*\.\s[^()]*\)": "a parenthesis holding a full stop",
     r"\bprojects of (19|20)\d\d\b": "'projects in the 2024 budget'",
+    r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November"
+    r"|December) (19|20)\d\d\b": "an American report dates 'December 31, 2019'",
     r"\(100(\.0+)?%( of the total)?\)": "a listing of one: 'all of it …', not its 100% share",
     r"\b1 [a-z-]+(?: with [\d,]+ [a-z-]+)? were\b": "one of anything 'was', not 'were'",
     r"\bwere no (?:[^.;]*(?:,|\bor) )?[a-z ]*expenditure\.": "'were' with a singular noun",
@@ -287,6 +289,11 @@ def test_the_lint_catches_a_series_without_its_serial_comma():
     found = " | ".join(lint_text(old))
     assert found.count("serial comma") == 2 and "glossary as in the report" in found
     assert not lint_text("official overseas travel, official vehicles, and official receptions")
+
+
+def test_the_lint_catches_a_british_date():
+    assert lint_text("As of 31 December 2019, the Center had no vehicles.")
+    assert not lint_text("As of December 31, 2019, the Center had no vehicles.")
 
 
 def test_the_lint_catches_lists_of_one_and_of_two():
