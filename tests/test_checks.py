@@ -292,6 +292,12 @@ CASES: list[tuple[str, str | None, list[Edit], list[Edit]]] = [
         [("unit.name", "临湖县水利局")],
         [("unit.name", "Linhu 2023")],  # nothing Chinese to translate
     ),
+    (
+        "english-name-comma",
+        "unit.name",
+        [("unit.name", {"zh": "临湖县水利局", "en": "Water Resources Bureau, Linhu County"})],
+        [("unit.name", {"zh": "临湖县文化广电旅游局", "en": "Culture, Radio and Tourism Bureau"})],
+    ),
     ("unknown-reason-key", "reasons.totals.chnage", [("reasons.totals.chnage", _EN)], []),
     (
         "prior-year-missing",

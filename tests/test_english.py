@@ -19,7 +19,8 @@ SHANGHAI = EXAMPLES_DIR / "shanghai-harbour-2024.yaml"
 
 EXAMPLES = {"seed": SEED, "lakeside": LAKESIDE}
 #: Percentages the Chinese prints by a convention English states in words instead: growth
-#: from nothing (增长100%), nothing in either year (增长0%), a zero share or rate (占0%).
+#: from nothing (增长100%), nothing in either year (增长0%), a zero share or rate (占0%);
+#: and the whole of a listing of one (占100.00%), which English says as "all of it".
 WORDED_IN_ENGLISH = {"0", "0.00", "100"}
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 ZH_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)万元")
@@ -72,8 +73,10 @@ def assert_numbers_agree(report: Report) -> int:
         zh_amounts = sorted({Decimal(m.group(1)) for m in ZH_AMOUNT.finditer(zh.text)} - {0})
         en_amounts = sorted({_wan(m) for m in EN_AMOUNT.finditer(en.text)})
         assert zh_amounts == en_amounts, (zh.key, zh.text, en.text)
-        zh_pcts = sorted(set(PERCENT.findall(zh.text)) - WORDED_IN_ENGLISH)
-        en_pcts = sorted(set(PERCENT.findall(en.text)) - WORDED_IN_ENGLISH)
+        # A listing of one: English says "all of it" where the Chinese prints 占100.00%.
+        whole = {"100.00"} if "all of it" in en.text else set()
+        zh_pcts = sorted(set(PERCENT.findall(zh.text)) - WORDED_IN_ENGLISH - whole)
+        en_pcts = sorted(set(PERCENT.findall(en.text)) - WORDED_IN_ENGLISH - whole)
         assert zh_pcts == en_pcts, (zh.key, zh.text, en.text)
         checked += len(zh_amounts) + len(zh_pcts)
     return checked

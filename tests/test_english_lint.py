@@ -61,6 +61,10 @@ FORBIDDEN = {
     "budget was arranged as planned": "预算安排正常 explains nothing as a cause",
     " over RMB": "以上 is inclusive: 'RMB … or more'",
     "person-time": "人次: 'person-trips' abroad, 'person-visits' received",
+    "purchase and operation of official vehicles": "公务用车购置及运行维护 is 'the purchase, "
+    "operation and maintenance of official vehicles', in the glossary as in the report",
+    "for official domestic visitors": "国内公务接待 are 'official domestic receptions', which "
+    "include those for foreign guests",
 }
 PATTERNS = {
     r"\bbatch(es)?\b": "批次 are receptions",
@@ -72,7 +76,20 @@ PATTERNS = {
     r"\b(19|20)\d\d\.(1[0-2]|[1-9])\b(?![\d%])": "a date as '2019.1': 'January 2019'",
     r"\([^()]*\.\s[^()]*\)": "a parenthesis holding a full stop",
     r"\bprojects of (19|20)\d\d\b": "'projects in the 2024 budget'",
+    r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November"
+    r"|December) (19|20)\d\d\b": "an American report dates 'December 31, 2019'",
+    r"\(100(\.0+)?%( of the total)?\)": "a listing of one: 'all of it …', not its 100% share",
+    r"\b1 [a-z-]+(?: with [\d,]+ [a-z-]+)? were\b": "one of anything 'was', not 'were'",
+    r"\bwere no (?:[^.;]*(?:,|\bor) )?[a-z ]*expenditure\.": "'were' with a singular noun",
+    r"decreased by RMB [\d,.]+( million)?, or 100(\.0+)?%": "a fall to nothing: 'to nil'",
 }
+#: Series the wording writes itself, without the serial comma the house style (American, as
+#: the list joiner's "a, b, and c") puts before the last item.
+SERIAL = re.compile(
+    r"official vehicles,? (and|or) official receptions|official vehicles and on official"
+    r"|\w (incentives|miscellaneous|clinics|meals|insurance) and other"
+    r"|heating and property|Macao and Taiwan\)|\w(?<!,) and the like|special inspections and"
+)
 #: British spellings (the house style is American): stems, so every form is caught.
 BRITISH = re.compile(
     r"\b(organis\w*|\w+isations?\b|centres?\b|centred\b|programmes?\b|catalogue\w*|practis\w*"
@@ -85,6 +102,8 @@ BRITISH = re.compile(
     re.IGNORECASE,
 )
 AMOUNT = re.compile(r"RMB (\d[\d,]*(?:\.(\d+))?)( million)?")
+#: An amount or a count (not a year): what a list introduced by "as follows:" must show.
+SOMETHING = re.compile(r"RMB \d|(?<![\d.,])(?!(19|20)\d\d\b)\d+ [a-z]")
 #: Paragraphs of the unit's own text (duties, organisation, project summaries): the lint
 #: checks their words, not their length.
 FREE_TEXT = ("overview.", "performance.project", "performance.departmental", "glossary.")
@@ -98,6 +117,15 @@ def sentences(text: str) -> Iterator[str]:
         yield from re.split(r"(?<=[.!?:])\s+(?=[A-Z(\"])", line)
 
 
+def _two_with_semicolon(sentence: str) -> bool:
+    """A list of two plain items joined by "; and" (a semicolon parts items that hold commas)."""
+    plain = re.sub(r"(?<=\d),(?=\d)", "", sentence)
+    parts = plain.split("; ")
+    if len(parts) != 2 or not parts[1].startswith("and "):
+        return False
+    return "," not in parts[0].rpartition(": ")[2]
+
+
 def lint_text(text: str) -> list[str]:
     """What an editor marks in a rendered English text, one message per finding."""
     found = []
@@ -108,6 +136,9 @@ def lint_text(text: str) -> list[str]:
         hit = re.search(pattern, text)
         if hit:
             found.append(f"{hit.group(0)!r}: {why}")
+    for hit in SERIAL.finditer(text):
+        if not hit.group(0).startswith("official vehicles,"):
+            found.append(f"{hit.group(0)!r}: a series without its serial comma")
     for hit in BRITISH.finditer(text):
         found.append(f"{hit.group(0)!r}: British spelling (the house style is American)")
     for sentence in sentences(text):
@@ -127,6 +158,11 @@ def lint_document(report: Report, *, publishable: bool = False) -> list[str]:
     document = renderer.document()
     text = report.render("en")
     found = lint_text(text)
+    # The name is the subject of many sentences: ", Shanghai" after it opens an aside that
+    # none closes (a series, "Culture, Radio and Tourism", is no aside).
+    name = report.figures.unit.name.en or ""
+    if "," in name and " and " not in name.rpartition(",")[2]:
+        found.append(f"a unit name ending in an aside, unclosed in every sentence: {name!r}")
     if publishable and "[" in text:
         start = text.index("[")
         found.append(f"a marker in a publishable report: {text[start : start + 60]!r}")
@@ -151,8 +187,23 @@ def lint_document(report: Report, *, publishable: bool = False) -> list[str]:
             bare = head.strip('"').lower().removeprefix("the ").strip('"')
             if definition.lower().lstrip('"').removeprefix("the ").startswith(bare[:20]):
                 found.append(f"a glossary entry repeats its headword: {block.text[:80]!r}")
-        elif not block.key.startswith(FREE_TEXT) and len(block.text.split()) > MAX_WORDS:
-            found.append(f"{block.key}: a paragraph of {len(block.text.split())} words")
+        elif not block.key.startswith(FREE_TEXT):
+            if len(block.text.split()) > MAX_WORDS:
+                found.append(f"{block.key}: a paragraph of {len(block.text.split())} words")
+            for sentence in sentences(block.text):
+                if _two_with_semicolon(sentence):
+                    found.append(f"two items joined by '; and': {sentence[:160]!r}")
+    # "… as follows:" introduces amounts or counts, never only lines of nothing.
+    for i, block in enumerate(document.blocks):
+        if isinstance(block, Paragraph) and block.text.endswith("as follows:"):
+            shown = []
+            for later in document.blocks[i + 1 :]:
+                if isinstance(later, Heading):
+                    break
+                if isinstance(later, Paragraph):
+                    shown.append(later.text)
+            if not any(SOMETHING.search(text) for text in shown):
+                found.append(f"{block.key}: 'as follows:' introduces nothing: {block.text[-80:]!r}")
     # Growth from nothing and 0 ÷ 0 are said in words, whatever the Chinese convention.
     for sentence in report.facts.sentences:
         if sentence.key not in renderer.said:
@@ -211,6 +262,55 @@ def test_the_lint_catches_what_the_editor_marked():
     ):
         assert marked in found, marked
     assert lint_text("Total revenue was RMB 2.1496 million, all of it from the budget.") == []
+
+
+def test_the_lint_catches_a_verb_that_disagrees_with_its_count():
+    """'1 reception … were', and 'were' before a singular noun nearest to it."""
+    assert lint_text("of which 1 reception with 6 person-visits were for foreign guests.")
+    assert lint_text(
+        "There were no remittances to higher-level authorities or business operation expenditure."
+    )
+    assert lint_text("There were no business operation expenditure.")
+    assert not lint_text("of which 2 receptions with 6 person-visits were for foreign guests.")
+
+
+def test_the_lint_catches_a_fall_to_nothing_as_a_rate():
+    assert lint_text("official receptions decreased by RMB 8,500, or 100.00%.")
+    assert not lint_text("official receptions decreased by RMB 8,500, to nil.")
+
+
+def test_the_lint_catches_a_series_without_its_serial_comma():
+    """The wording's own series take the comma the list joiner puts before the last item."""
+    old = (
+        '"three public consumptions" (official overseas travel, official vehicles and official '
+        "receptions); fuel, repairs, insurance, safe-driving incentives and other running costs; "
+        "expenditure on the purchase and operation of official vehicles"
+    )
+    found = " | ".join(lint_text(old))
+    assert found.count("serial comma") == 2 and "glossary as in the report" in found
+    assert not lint_text("official overseas travel, official vehicles, and official receptions")
+
+
+def test_the_lint_catches_a_british_date():
+    assert lint_text("As of 31 December 2019, the Center had no vehicles.")
+    assert not lint_text("As of December 31, 2019, the Center had no vehicles.")
+
+
+def test_the_lint_catches_lists_of_one_and_of_two():
+    """A listing of one printed with its 100% share; two plain items parted by "; and"."""
+    assert lint_text("by category: Health Expenditure (category), RMB 3.1000 million (100.00%).")
+    assert lint_text("Expenditure on official receptions was RMB 41,300 (100.00% of the total).")
+    assert _two_with_semicolon(
+        "Total revenue for the year was RMB 1,675.8296 million: revenue from fiscal "
+        "appropriations of RMB 1,636.1388 million (97.63%); and other revenue of RMB 39.6908 "
+        "million (2.37%)."
+    )
+    # A first item that holds commas keeps its semicolon.
+    assert not _two_with_semicolon(
+        "Total revenue was RMB 2.6634 million: revenue from fiscal appropriations of RMB 2.5443 "
+        "million (95.53%), all of it from the general public budget; and other revenue of RMB "
+        "0.1191 million (4.47%)."
+    )
 
 
 @pytest.mark.parametrize("profile", PROFILES)

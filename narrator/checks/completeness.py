@@ -3,6 +3,7 @@
 Codes
     ``reason-missing``                (warning) a printed sentence needs a reason and has none
     ``english-missing``               (warning) free text without its English
+    ``english-name-comma``            (warning) the unit's English name ends in ", place"
     ``unknown-reason-key``            (warning) a ``reasons:`` key that names no sentence
     ``prior-year-missing``            (warning) no prior-year figures for a unit that existed
 """
@@ -114,6 +115,15 @@ def _missing_english(ctx: CheckContext) -> Iterator[Diagnostic]:
     for path, text in _texts(ctx.figures, ""):
         if not text.en and not text.neutral:
             yield ctx.diagnostic("english-missing", (path,), {"zh": _excerpt(text.zh)})
+
+
+@check({"english-name-comma": "warning"})
+def _english_name_comma(ctx: CheckContext) -> Iterator[Diagnostic]:
+    # The English uses the name as a subject ("the … had no …"), where ", Shanghai" after it
+    # opens an aside that no sentence closes. A series ("Culture, Radio and Tourism") is not.
+    name = ctx.figures.unit.name.en
+    if name and "," in name and " and " not in name.rpartition(",")[2]:
+        yield ctx.diagnostic("english-name-comma", ("unit.name",), {"name": name})
 
 
 @check({"unknown-reason-key": "warning"})
