@@ -399,6 +399,19 @@ class Anchors:
                             frozenset(names_of(item.code[:3])),
                         )
                     )
+        #: Per budget, a 项 named alone at a point of a listing: its name -> its code, for
+        #: the names only one line of the budget has.
+        self.point_codes: dict[str, dict[str, str]] = {}
+        self.point_regex: dict[str, re.Pattern[str] | None] = {}
+        for budget, budget_lines in self.lines.items():
+            owners: dict[str, set[str]] = {}
+            for line in budget_lines:
+                if len(line.code) == 7:
+                    for name in line.names:
+                        owners.setdefault(name, set()).add(line.code)
+            codes = {n: next(iter(c)) for n, c in owners.items() if len(c) == 1 and len(n) >= 2}
+            self.point_codes[budget] = codes
+            self.point_regex[budget] = lex.point_pattern(list(codes))
         self.projects: list[tuple[re.Pattern[str], str]] = []
         perf = figures.performance
         for index, project in enumerate(perf.self_evaluations if perf else ()):
@@ -596,6 +609,10 @@ class _Reader:
                         sid, item, groups.get("sec"), groups.get("cls")
                     )
                     found.append(_Event(m.start(), 3, m.end(), "anchor", subject, "line"))
+            point = self.anchors.point_regex.get(sid)
+            for m in point.finditer(text) if point is not None else ():
+                code = self.anchors.point_codes[sid][m.group("name")]
+                found.append(_Event(m.start(), 3, m.end(), "anchor", f"item:{sid}:{code}", "line"))
             for m in lex.code.finditer(text):
                 subject = self.anchors.code_subject(sid, m.group("code"))
                 if subject is not None:
