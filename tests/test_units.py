@@ -79,6 +79,14 @@ def test_a_new_unit_compares_items_with_the_full_year_budget():
     assert "全年预算为25.70万元，支出决算为24.15万元。决算数小于全年预算数的主要原因" in text
 
 
+def test_an_empty_performance_section_is_a_placeholder_and_a_warning():
+    text = zh("yunhu-data-2024")
+    assert "【请说明上海市云湖区数据局2024年度预算绩效管理情况】" in text
+    assert "未填报" not in text
+    assert "performance-missing" in codes(report("yunhu-data-2024"))
+    assert "performance-missing" not in codes(report("dongtan-school-2024"))
+
+
 # -- the school ----------------------------------------------------------------------------------
 
 

@@ -5,6 +5,8 @@ Codes
     ``english-missing``               (warning) free text without its English
     ``unknown-reason-key``            (warning) a ``reasons:`` key that names no sentence
     ``prior-year-missing``            (warning) no prior-year figures for a unit that existed
+    ``performance-missing``           (warning) the profile prints 预算绩效管理 and the figures
+                                      say nothing of it (the report shows a placeholder)
 """
 
 from __future__ import annotations
@@ -132,3 +134,15 @@ def _prior_year(ctx: CheckContext) -> Iterator[Diagnostic]:
         if f.unit.established is not None:
             values["established"] = str(f.unit.established.year)
         yield ctx.diagnostic("prior-year-missing", ("prior_year",), values)
+
+
+@check({"performance-missing": "warning"})
+def _performance_missing(ctx: CheckContext) -> Iterator[Diagnostic]:
+    if not any(s.source == "performance_management.body" for s in ctx.bank.profile.steps):
+        return
+    m = ctx.figures.performance_management
+    if m and (
+        m.systems or m.mechanism or m.with_targets or m.tracked or m.self_evaluated or m.text
+    ):
+        return
+    yield ctx.diagnostic("performance-missing", ("performance_management",), {})
