@@ -106,6 +106,22 @@ def test_the_school_lists_every_kind_of_income_and_expenditure_with_shares():
     )
 
 
+def test_full_year_budgets_the_report_does_not_use_are_a_warning():
+    """Given beside 年初预算 under budget_basis: initial, they are neither stated nor compared."""
+    found = [d for d in report("dongtan-school-2024").check() if d.code == "budget-unused"]
+    assert len(found) == 1
+    assert found[0].path == "general_budget.adjusted_budget"
+    assert len(found[0].paths) == 9
+    assert "全年预算" not in zh("dongtan-school-2024")
+    both = report("dongtan-school-2024", budget_basis="both")
+    assert "budget-unused" not in codes(both)
+    assert "年初预算为2800.00万元，全年预算为3000.00万元，支出决算为2980.30万元" in both.render(
+        "zh"
+    )
+    # A new unit's only budget is used.
+    assert "budget-unused" not in codes(report("yunhu-data-2024"))
+
+
 # -- the bureau under the Civil Servant Law ----------------------------------------------------
 
 
