@@ -9,12 +9,14 @@ report must get right.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 import pytest
 
 from narrator import load
+from narrator.figures import FiguresError, read_file
 from narrator.report import Report
 
 UNITS = Path(__file__).resolve().parent / "data" / "units"
@@ -137,3 +139,15 @@ def test_the_bureau_states_its_fund_spending_and_unspent_three_public_parts():
         "公务用车购置支出18.00万元（含购置税等附加费用），主要用于经批准购置的1辆公务用车；" in text
     )
     assert "年初预算为0万元，支出决算为85.40万元，因年初预算为0，不计算完成率。" in text
+
+
+def test_a_unit_without_government_funds_may_leave_its_fund_budget_out():
+    """Nothing budgeted or spent needs no 年初预算 of 0 entered: omitted or {total: 0}."""
+    data = dict(read_file(UNITS / "yunhu-data-2024.yaml"))
+    del data["fund_budget"]
+    assert load(data).render("zh") == zh("yunhu-data-2024")
+    data["fund_budget"] = {"total": Decimal(0)}
+    assert load(data).render("zh") == zh("yunhu-data-2024")
+    data["fund_budget"] = {"total": Decimal(5)}
+    with pytest.raises(FiguresError, match="fund_budget: needs initial_budget"):
+        load(data)
