@@ -93,6 +93,24 @@ CORRECT = [
     ),
     ("dongtan-school-2024", "同比增加150.80万元，增长2.28%", "较2023年度增长2.28%"),
     ("dongtan-school-2024", "决算数与预算数持平。", "决算数等于预算数。"),
+    # A fall written as negative growth.
+    (
+        "dongtan-school-2024",
+        "公务接待费支出决算减少3,000元，下降20.00%",
+        "公务接待费支出决算减少0.30万元，增长－20.00%",
+    ),
+    # Codes in brackets before or after the name, a path joined by dashes.
+    ("dongtan-school-2024", "5、2080505机关事业单位", "5、【2080505】机关事业单位"),
+    (
+        "dongtan-school-2024",
+        "5、2080505机关事业单位基本养老保险缴费支出。",
+        "5、机关事业单位基本养老保险缴费支出（2080505）。",
+    ),
+    (
+        "dongtan-school-2024",
+        "（类）行政事业单位养老支出（款）事业单位离退休（项）",
+        "（类）-行政事业单位养老支出（款）-事业单位离退休（项）",
+    ),
     ("qingxi-enforcement-2019", "增加 393.80 万元，增长 9.15%", "增加 393.8 万元，增长 9.2%"),
     ("qingxi-enforcement-2019", "减少 2.10 万元，下降 100%", "减少 2.1 万元，下降 100.00%"),
 ]
@@ -152,6 +170,7 @@ ERRORS = [
         "general_budget",
     ),
     ("dongtan-school-2024", "增长3.51％", "增长（下降）3.51％", "template-leftover", "totals"),
+    ("dongtan-school-2024", "增长3.51％", "增长-3.51％", "relation-contradicts", "totals"),
     (
         "dongtan-school-2024",
         "比上年增加312.40万元",

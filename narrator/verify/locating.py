@@ -872,6 +872,8 @@ class _Reader:
         downs = list(roles["down"].finditer(window))
         up, down = bool(ups), bool(downs)
         direction = "up" if up and not down else "down" if down and not up else None
+        if direction is not None and self.text[event.start - 1 : event.start] == "-":
+            direction = "down" if direction == "up" else "up"  # 增长-20%: a fall of 20%
         word_span: tuple[int, int] = (0, 0)
         if direction is not None:
             word = (ups or downs)[-1]
