@@ -171,6 +171,21 @@ ERRORS = [
     ),
     ("dongtan-school-2024", "增长3.51％", "增长（下降）3.51％", "template-leftover", "totals"),
     ("dongtan-school-2024", "增长3.51％", "增长-3.51％", "relation-contradicts", "totals"),
+    # A school's name, and the year after it, in the sentence they open.
+    (
+        "dongtan-school-2024",
+        "上海市东滩区第一中学2024年度收入、支出总计",
+        "上海市东滩区第二中学2024年度收入、支出总计",
+        "unit-name-mismatch",
+        "totals",
+    ),
+    (
+        "dongtan-school-2024",
+        "上海市东滩区第一中学2024年度收入、支出总计",
+        "上海市东滩区第一中学2023年度收入、支出总计",
+        "year-mismatch",
+        "totals",
+    ),
     (
         "dongtan-school-2024",
         "比上年增加312.40万元",

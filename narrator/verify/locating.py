@@ -740,7 +740,11 @@ class _Reader:
         if match is None:
             return
         event = _Event(match.start("name"), 0, match.end("name"), "name")
-        self._claim("name", None, "", "name", event, position, number=Decimal(match["year"]))
+        year = Decimal(match["year"])
+        self._claim("name", None, "", "name", event, position, number=year)
+        # The year after the name opens the sentence as a year alone would (2019年度收、支…).
+        event = _Event(match.start("year"), 4, match.end("year"), "year", detail="0:opens")
+        self._claim("year", None, "", "0:opens", event, position, number=year)
 
     def _new_subject_follows(self, events: Sequence[_Event], n: int) -> bool:
         """After a semicolon in a reason: whether a subject comes before the next number."""
@@ -888,7 +892,10 @@ class _Reader:
             else None
         )
         years = self.lex.year.findall(window)
-        lead = self.lex.year.match(self.text, sentence)
+        # The year that opens the sentence, alone or after the unit's name.
+        lead = self.lex.year.match(self.text, sentence) or self.lex.name_sentence.match(
+            self.text, sentence
+        )
         measure: str
         factor = Decimal(1)
         if unit in lex.money:
@@ -935,7 +942,7 @@ class _Reader:
             word_span=word_span,
             prior_word=bool(roles["prior"].search(window)),
             window_year=int(years[-1]) if years else None,
-            lead_year=int(lead.group(1)) if lead else None,
+            lead_year=int(lead[lead.re.groupindex.get("year", 1)]) if lead else None,
         )
 
 
