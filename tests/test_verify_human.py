@@ -290,3 +290,39 @@ def test_each_injected_error_is_found_once_at_its_place(unit, old, new, code, se
     assert [(f.code, f.section) for f in found] == [(code, section)]
     start = text.index(old)
     assert start <= found[0].span[0] < start + len(new) + 1
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_the_human_wording_as_pdf_verifies_clean_and_finds_the_same_error(unit, tmp_path):
+    from tests.test_verify import write_pdf
+
+    assert report(unit).verify(write_pdf(human(unit), tmp_path / "r.pdf")) == []
+    old, new, code = {
+        "qingxi-enforcement-2019": ("增长 9.15%", "增长 9.15", "percent-missing"),
+        "dongtan-school-2024": (
+            "占本年支出合计的91.37%",
+            "占本年支出合计的85.66%",
+            "share-mismatch",
+        ),
+        "yunhu-data-2024": ("完成全年预算的95.29%", "完成全年预算的96.29%", "rate-mismatch"),
+    }[unit]
+    changed = human(unit).replace(old, new, 1)
+    found = report(unit).verify(write_pdf(changed, tmp_path / "e.pdf"))
+    assert [f.code for f in found] == [code]
+    assert [f.code for f in report(unit).verify(changed)] == [code]
+
+
+def test_shares_rounded_by_another_convention_than_the_profiles_are_accepted():
+    """The district rounds each share on its own (85.67%); a report that rounds by the
+    largest remainder (85.66%, the list adding up to 100.00%) is not wrong."""
+    layer = Path(__file__).resolve().parent.parent / "examples" / "district-layer"
+    r = load(
+        DATA / "units" / "dongtan-school-2024.yaml",
+        profile="shanghai-district-2024",
+        phrasebanks=[layer],
+    )
+    text = human("dongtan-school-2024")
+    assert "财政拨款收入6,820.50万元，占85.66％" in text
+    assert r.verify(text) == []
+    wrong = text.replace("占85.66％", "占85.76％", 1)
+    assert [(f.code, f.written) for f in r.verify(wrong)] == [("share-mismatch", "85.76%")]

@@ -427,7 +427,7 @@ class Comparer:
                     variant="share",
                 )
             return
-        if agrees(claim.number, claim.places, [share.rounded, share.exact]):
+        if agrees(claim.number, claim.places, [share.rounded, share.exact, *share.also]):
             return
         if any(agrees(claim.number, claim.places, [o.exact]) for o in facet.other_shares):
             return
