@@ -112,6 +112,12 @@ CORRECT = [
         "（类）-行政事业单位养老支出（款）-事业单位离退休（项）",
     ),
     ("qingxi-enforcement-2019", "增加 393.80 万元，增长 9.15%", "增加 393.8 万元，增长 9.2%"),
+    # Both words before one amount: the nearer one says what it is.
+    (
+        "qingxi-enforcement-2019",
+        "年初预算为 0 万元，支出决算为 85.40 万元。",
+        "年初无预算，支出决算为 85.40 万元，为年中追加。",
+    ),
     ("qingxi-enforcement-2019", "减少 2.10 万元，下降 100%", "减少 2.1 万元，下降 100.00%"),
 ]
 

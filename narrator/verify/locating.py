@@ -902,14 +902,17 @@ class _Reader:
             factor = lex.money[unit]
             if self._unknown_words(window):
                 subject = None  # words of a subject this lexicon does not know: not compared
+            # The word nearest the number decides: 年初无预算，支出决算为85.40万元 is a final.
+            said = {
+                role: max((m.end() for m in roles[role].finditer(window)), default=-1)
+                for role in ("budget", "final")
+            }
             if up or down:
                 measure = "change"
             elif roles["executed"].search(window):
                 measure = "final"
-            elif roles["budget"].search(window):
-                measure = "budget"
-            elif roles["final"].search(window):
-                measure = "final"
+            elif said["budget"] >= 0 or said["final"] >= 0:
+                measure = "final" if said["final"] > said["budget"] else "budget"
             else:
                 measure = "amount"
         elif unit in lex.percent_units:
