@@ -112,6 +112,12 @@ CORRECT = [
         "（类）-行政事业单位养老支出（款）-事业单位离退休（项）",
     ),
     ("qingxi-enforcement-2019", "增加 393.80 万元，增长 9.15%", "增加 393.8 万元，增长 9.2%"),
+    # 小于 the full-year budget it names, though the sentence states the initial one.
+    (
+        "dongtan-school-2024",
+        "支出决算为2100.00万元。决算数大于预算数的主要原因",
+        "支出决算为2100.00万元。决算数小于全年预算数的主要原因",
+    ),
     # Both words before one amount: the nearer one says what it is.
     (
         "qingxi-enforcement-2019",
@@ -177,6 +183,14 @@ ERRORS = [
     ),
     ("dongtan-school-2024", "增长3.51％", "增长（下降）3.51％", "template-leftover", "totals"),
     ("dongtan-school-2024", "增长3.51％", "增长-3.51％", "relation-contradicts", "totals"),
+    # 小于 the only budget the sentence states (年初预算), though less than the full-year one.
+    (
+        "dongtan-school-2024",
+        "支出决算为2100.00万元。决算数大于预算数",
+        "支出决算为2100.00万元。决算数小于预算数",
+        "relation-contradicts",
+        "general_budget",
+    ),
     # A school's name, and the year after it, in the sentence they open.
     (
         "dongtan-school-2024",

@@ -632,13 +632,16 @@ class Comparer:
             if completion is None:
                 return
             self.checked.append(claim)
+            meant = self._budget_meant(claim) if facet.adjusted is not None else None
             state = _relation(completion)
-            if state == kind:
+            if state == kind and meant != "adjusted":
                 return
-            if facet.adjusted is not None:
+            if facet.adjusted is not None and meant != "initial":
                 adjusted = facet.completion(facet.adjusted)
                 if adjusted is not None and _relation(adjusted) == kind:
                     return
+                if meant == "adjusted" and adjusted is not None:
+                    completion, state = adjusted, _relation(adjusted)
             self.contradicted.add(claim.subject)
             self.add(
                 "relation-contradicts",
@@ -680,6 +683,24 @@ class Comparer:
         elif kind == "direction":
             self.checked.append(claim)
             self.direction(claim, facet, change, claim.direction, claim.span)
+
+    def _budget_meant(self, claim: Claim) -> str | None:
+        """The budget a 大于/小于/持平 compares with: the one it names (全年预算数), else the
+        only one the report states for its subject in that section; None when unknown."""
+        lex = self.lex
+        if lex.roles["adjusted"].search(claim.written):
+            return "adjusted"
+        if lex.roles["initial"].search(claim.written):
+            return "initial"
+        stated = {
+            c.qualifier
+            for c in self.located.claims
+            if c.kind == "value"
+            and c.measure == "budget"
+            and c.subject == claim.subject
+            and c.section_index == claim.section_index
+        }
+        return next(iter(stated)) if len(stated) == 1 else None
 
     # -- reasons ----------------------------------------------------------------------------------
 
