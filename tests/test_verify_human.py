@@ -183,6 +183,15 @@ ERRORS = [
     ),
     ("dongtan-school-2024", "增长3.51％", "增长（下降）3.51％", "template-leftover", "totals"),
     ("dongtan-school-2024", "增长3.51％", "增长-3.51％", "relation-contradicts", "totals"),
+    # A line the unit does not have, written with an amount and that amount's share: the
+    # amount is the one error.
+    (
+        "qingxi-enforcement-2019",
+        "其他收入 15.20 万元，占收入合计 0.34%",
+        "其他收入 15.20 万元，占收入合计 0.34%；事业收入 5.00 万元，占收入合计 0.11%",
+        "amount-mismatch",
+        "income",
+    ),
     # 小于 the only budget the sentence states (年初预算), though less than the full-year one.
     (
         "dongtan-school-2024",

@@ -116,6 +116,8 @@ class Comparer:
         self.contradicted: set[str | None] = set()
         #: Sentences that give this year's figures under last year's date.
         self.mislabelled: set[tuple[int, tuple[int, int]]] = set()
+        #: Amounts found wrong, in 万元, by section, sentence and subject.
+        self.wrong_amounts: dict[tuple[int, tuple[int, int], str | None], Decimal] = {}
 
     # -- making findings -------------------------------------------------------------------
 
@@ -227,6 +229,10 @@ class Comparer:
         if agrees(claim.number, claim.places, scaled):
             return
         expected = candidates[0]
+        # A share in the same sentence that follows from this wrong amount is not a second error.
+        self.wrong_amounts[(claim.section_index, claim.sentence_span, claim.subject)] = (
+            claim.number * claim.factor
+        )
         zh, en = self.fix.amount(expected), self.fix.amount(expected, "en")
         fix = self.fix.sentence(facet, measure, zh)
         if claim.factor != 1 and agrees(claim.number, claim.places, candidates):
@@ -431,6 +437,11 @@ class Comparer:
             return
         if any(agrees(claim.number, claim.places, [o.exact]) for o in facet.other_shares):
             return
+        written = self.wrong_amounts.get((claim.section_index, claim.sentence_span, claim.subject))
+        if written is not None and agrees(
+            claim.number, claim.places, [exact_percent(written, share.whole)]
+        ):
+            return  # the share of the amount written, already found wrong
         best = share.rounded if share.rounded is not None else share.exact
         expected = self.fix.percent(best)
         self.add(
