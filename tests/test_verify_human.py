@@ -183,6 +183,14 @@ ERRORS = [
     ),
     ("dongtan-school-2024", "增长3.51％", "增长（下降）3.51％", "template-leftover", "totals"),
     ("dongtan-school-2024", "增长3.51％", "增长-3.51％", "relation-contradicts", "totals"),
+    # A doubled full stop in a heading.
+    (
+        "qingxi-enforcement-2019",
+        "2.政府采购支出情况。",
+        "2.政府采购支出情况。。",
+        "repeated-text",
+        "procurement",
+    ),
     # A line the unit does not have, written with an amount and that amount's share: the
     # amount is the one error.
     (
