@@ -452,6 +452,14 @@ class BudgetExpenditure(_Model):
     project: Amount | None = None
     classes: tuple[FunctionalClass, ...] = ()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _nothing_is_a_zero_budget(cls, data: Any) -> Any:
+        """A budget the unit does not have ({total: 0}, nothing else): a budget of 0."""
+        if isinstance(data, Mapping) and set(data) == {"total"} and data["total"] == 0:
+            return {**data, "initial_budget": data["total"]}
+        return data
+
     @model_validator(mode="after")
     def _a_budget_is_given(self) -> BudgetExpenditure:
         if self.initial_budget is None and self.adjusted_budget is None:
@@ -748,7 +756,10 @@ class Figures(_Model):
     fiscal: FiscalTotals
     general_budget: BudgetExpenditure
     basic: BasicExpenditure
-    fund_budget: BudgetExpenditure
+    fund_budget: BudgetExpenditure = Field(
+        default_factory=lambda: BudgetExpenditure(total=Decimal(0), initial_budget=Decimal(0)),
+        description="政府性基金预算财政拨款支出 (omitted: none, nothing budgeted or spent).",
+    )
     state_capital_budget: BudgetExpenditure | None = Field(
         default=None, description="国有资本经营预算财政拨款支出 (the 2024 templates' section 九)."
     )

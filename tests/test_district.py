@@ -636,9 +636,14 @@ def test_own_paragraphs_follow_the_structured_fields(harbour):
     assert zh.index("绩效评级为“优”的项目31个") < zh.index(OWN_WORDS["zh"])
 
 
-def test_an_empty_performance_management_says_nothing_was_reported(harbour):
+def test_an_empty_performance_management_is_a_placeholder_and_a_warning(harbour):
+    """Not a sentence that would be published ("未填报…"): a visible placeholder to fill."""
     harbour["performance_management"] = {}
-    assert "上海市港航事务中心2024年度未填报预算绩效管理情况。" in report(harbour).render("zh")
+    r = report(harbour)
+    assert "【请说明上海市港航事务中心2024年度预算绩效管理情况】" in r.render("zh")
+    assert "未填报" not in r.render("zh")
+    assert "[budget performance management of the" in r.render("en")
+    assert [d.code for d in r.check() if d.code == "performance-missing"] == ["performance-missing"]
 
 
 # -- the checker -------------------------------------------------------------------------------

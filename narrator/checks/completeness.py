@@ -6,6 +6,11 @@ Codes
     ``english-name-comma``            (warning) the unit's English name ends in ", place"
     ``unknown-reason-key``            (warning) a ``reasons:`` key that names no sentence
     ``prior-year-missing``            (warning) no prior-year figures for a unit that existed
+    ``performance-missing``           (warning) the profile prints 预算绩效管理 and the figures
+                                      say nothing of it (the report shows a placeholder)
+    ``budget-unused``                 (warning) a budget the figures give that no printed
+                                      sentence states or compares with (全年预算 under
+                                      ``budget_basis: initial``)
 """
 
 from __future__ import annotations
@@ -142,3 +147,54 @@ def _prior_year(ctx: CheckContext) -> Iterator[Diagnostic]:
         if f.unit.established is not None:
             values["established"] = str(f.unit.established.year)
         yield ctx.diagnostic("prior-year-missing", ("prior_year",), values)
+
+
+@check({"budget-unused": "warning"})
+def _unused_budgets(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """A budget given for a budget's total or items that its printed sentences never use."""
+    fields = {"initial": "initial_budget", "full_year": "adjusted_budget"}
+    stated: dict[str, set[str]] = {}
+    for sentence in ctx.facts.sentences:
+        if sentence.kind != "completion" or not sentence.budgets:
+            continue
+        if ctx.said is not None and sentence.key not in ctx.said:
+            continue
+        stated.setdefault(sentence.key, set()).update(b.basis for b in sentence.budgets)
+    for section in ("general_budget", "fund_budget", "state_capital_budget"):
+        budget = getattr(ctx.figures, section, None)
+        if budget is None:
+            continue
+        lines: list[tuple[str, str, Any]] = [(f"{section}.completion", section, budget)]
+        for cls in budget.classes:
+            lines += [
+                (f"{section}.items.{i.code}.completion", f"{section}.items[{i.code}]", i)
+                for i in cls.items
+            ]
+        for basis, name in fields.items():
+            unused = [
+                f"{path}.{name}"
+                for key, path, line in lines
+                if getattr(line, name) is not None and key in stated and basis not in stated[key]
+            ]
+            if unused:
+                yield ctx.diagnostic(
+                    "budget-unused",
+                    tuple(unused),
+                    {
+                        "subject": f"{section}.{name}",
+                        "count": str(len(unused)),
+                        "option": ctx.facts.style["budget_basis"],
+                    },
+                )
+
+
+@check({"performance-missing": "warning"})
+def _performance_missing(ctx: CheckContext) -> Iterator[Diagnostic]:
+    if not any(s.source == "performance_management.body" for s in ctx.bank.profile.steps):
+        return
+    m = ctx.figures.performance_management
+    if m and (
+        m.systems or m.mechanism or m.with_targets or m.tracked or m.self_evaluated or m.text
+    ):
+        return
+    yield ctx.diagnostic("performance-missing", ("performance_management",), {})

@@ -116,6 +116,8 @@ class Comparer:
         self.contradicted: set[str | None] = set()
         #: Sentences that give this year's figures under last year's date.
         self.mislabelled: set[tuple[int, tuple[int, int]]] = set()
+        #: Amounts found wrong, in 万元, by section, sentence and subject.
+        self.wrong_amounts: dict[tuple[int, tuple[int, int], str | None], Decimal] = {}
 
     # -- making findings -------------------------------------------------------------------
 
@@ -227,6 +229,10 @@ class Comparer:
         if agrees(claim.number, claim.places, scaled):
             return
         expected = candidates[0]
+        # A share in the same sentence that follows from this wrong amount is not a second error.
+        self.wrong_amounts[(claim.section_index, claim.sentence_span, claim.subject)] = (
+            claim.number * claim.factor
+        )
         zh, en = self.fix.amount(expected), self.fix.amount(expected, "en")
         fix = self.fix.sentence(facet, measure, zh)
         if claim.factor != 1 and agrees(claim.number, claim.places, candidates):
@@ -427,10 +433,15 @@ class Comparer:
                     variant="share",
                 )
             return
-        if agrees(claim.number, claim.places, [share.rounded, share.exact]):
+        if agrees(claim.number, claim.places, [share.rounded, share.exact, *share.also]):
             return
         if any(agrees(claim.number, claim.places, [o.exact]) for o in facet.other_shares):
             return
+        written = self.wrong_amounts.get((claim.section_index, claim.sentence_span, claim.subject))
+        if written is not None and agrees(
+            claim.number, claim.places, [exact_percent(written, share.whole)]
+        ):
+            return  # the share of the amount written, already found wrong
         best = share.rounded if share.rounded is not None else share.exact
         expected = self.fix.percent(best)
         self.add(
@@ -632,13 +643,16 @@ class Comparer:
             if completion is None:
                 return
             self.checked.append(claim)
+            meant = self._budget_meant(claim) if facet.adjusted is not None else None
             state = _relation(completion)
-            if state == kind:
+            if state == kind and meant != "adjusted":
                 return
-            if facet.adjusted is not None:
+            if facet.adjusted is not None and meant != "initial":
                 adjusted = facet.completion(facet.adjusted)
                 if adjusted is not None and _relation(adjusted) == kind:
                     return
+                if meant == "adjusted" and adjusted is not None:
+                    completion, state = adjusted, _relation(adjusted)
             self.contradicted.add(claim.subject)
             self.add(
                 "relation-contradicts",
@@ -680,6 +694,24 @@ class Comparer:
         elif kind == "direction":
             self.checked.append(claim)
             self.direction(claim, facet, change, claim.direction, claim.span)
+
+    def _budget_meant(self, claim: Claim) -> str | None:
+        """The budget a 大于/小于/持平 compares with: the one it names (全年预算数), else the
+        only one the report states for its subject in that section; None when unknown."""
+        lex = self.lex
+        if lex.roles["adjusted"].search(claim.written):
+            return "adjusted"
+        if lex.roles["initial"].search(claim.written):
+            return "initial"
+        stated = {
+            c.qualifier
+            for c in self.located.claims
+            if c.kind == "value"
+            and c.measure == "budget"
+            and c.subject == claim.subject
+            and c.section_index == claim.section_index
+        }
+        return next(iter(stated)) if len(stated) == 1 else None
 
     # -- reasons ----------------------------------------------------------------------------------
 

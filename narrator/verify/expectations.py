@@ -11,13 +11,13 @@ whether a reason is required).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING
 
 from narrator.decisions import BudgetDecision, Decisions
-from narrator.derive import Change, Completion, change, completion
+from narrator.derive import SHARE_ROUNDINGS, Change, Completion, change, completion, shares
 from narrator.figures import BudgetExpenditure, Figures
 
 if TYPE_CHECKING:
@@ -46,10 +46,19 @@ class Share:
     part: Decimal
     whole: Decimal
     rounded: Decimal | None = None
+    #: The part's share of its list by each other rounding convention (a report may round
+    #: as another district does: each share on its own, or by the largest remainder).
+    also: tuple[Decimal, ...] = ()
 
     @property
     def exact(self) -> Decimal | None:
         return exact_percent(self.part, self.whole)
+
+
+def _list_shares(parts: Sequence[Decimal], whole: Decimal) -> list[tuple[Decimal, ...]]:
+    """Each part's share of one whole by every rounding convention narrator knows."""
+    rounded = [shares(list(parts), whole, method) for method in SHARE_ROUNDINGS]
+    return [tuple(sorted({r[i] for r in rounded if r is not None})) for i in range(len(parts))]
 
 
 @dataclass
@@ -165,7 +174,9 @@ class Expectations:
             )
         )
         names = {"fiscal": "income.fiscal.total"}
-        for line in self.decisions.income.sources:
+        sources = self.decisions.income.sources
+        also = _list_shares([line.amount for line in sources], inc.total)
+        for line, rounded in zip(sources, also, strict=True):
             key = line.key
             subject = "income.fiscal" if key == "fiscal" else f"income.{key}"
             self._add(
@@ -173,7 +184,7 @@ class Expectations:
                     subject,
                     names.get(key, f"income.{key}"),
                     _d(line.amount),
-                    share=Share(line.amount, inc.total, line.share),
+                    share=Share(line.amount, inc.total, line.share, rounded),
                     other_shares=(Share(line.amount, inc.grand_total),),
                     blocks=income_blocks,
                 )
@@ -207,14 +218,16 @@ class Expectations:
                 blocks={"*": ("expenditure.body",)},
             )
         )
-        for line in self.decisions.expenditure.types:
+        types = self.decisions.expenditure.types
+        also = _list_shares([line.amount for line in types], exp.total)
+        for line, rounded in zip(types, also, strict=True):
             key = line.key
             self._add(
                 Facet(
                     f"expenditure.{key}",
                     f"expenditure.{key}",
                     _d(line.amount),
-                    share=Share(line.amount, exp.total, line.share),
+                    share=Share(line.amount, exp.total, line.share, rounded),
                     other_shares=(Share(line.amount, exp.grand_total),),
                     blocks={"*": ("expenditure.body",)},
                 )
@@ -285,6 +298,9 @@ class Expectations:
                     )
                 )
         listed = {c.code: c for c in values.classes} if values else {}
+        class_also = dict(
+            zip(listed, _list_shares([c.amount for c in listed.values()], total), strict=True)
+        )
         given = {c.code: c for c in budget.classes} if budget else {}
         structure = (f"{name}.structure", f"{name}.overall", summary)
         for code in {*given, *listed, *self._class_codes()}:
@@ -295,7 +311,7 @@ class Expectations:
                     f"class:{name}:{code}",
                     f"{name}.classes[{code}]",
                     _d(amount),
-                    share=Share(amount, total, share),
+                    share=Share(amount, total, share, class_also.get(code, ())),
                     blocks={"*": structure},
                     in_figures=amount != 0,
                 )
@@ -393,6 +409,10 @@ class Expectations:
                 },
             )
         )
+        names = ("overseas", "vehicles", "reception")
+        part_also = dict(
+            zip(names, _list_shares([getattr(tp, n).amount for n in names], tp.amount), strict=True)
+        )
         part_blocks = {
             "overseas": ("three_public.overseas",),
             "vehicles": ("three_public.vehicles",),
@@ -420,7 +440,10 @@ class Expectations:
                     if known
                     else None,
                     share=Share(
-                        part.amount, tp.amount, self.decisions.three_public.parts[name].share
+                        part.amount,
+                        tp.amount,
+                        self.decisions.three_public.parts[name].share,
+                        part_also[name],
                     ),
                     counts=counts,
                     change_key=f"three_public.{name}.change",

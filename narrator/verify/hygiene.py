@@ -89,6 +89,11 @@ class Hygiene:
                         self.add("template-leftover", section, normal, m.start(), m.end())
             if not section.in_part:
                 continue
+            if section.heading:  # a heading's doubled mark (情况。。); its words are the body's
+                start, end = section.heading_span
+                heading = normalise(self.located.source.text[start:end], start)
+                for m in lex.repeated_punctuation.finditer(heading.text):
+                    self.add("repeated-text", section, heading, m.start(), m.end())
             body = section.body
             text = body.text
             for m in lex.percent_required.finditer(text):

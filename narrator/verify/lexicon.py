@@ -35,6 +35,8 @@ _SAME_WIDTH = str.maketrans(
         ";": "；",
         "Ｘ": "X",
         "﹪": "%",
+        "－": "-",
+        "−": "-",
     }
 )
 
@@ -196,6 +198,7 @@ class Lexicon:
             self.item = rx("lines.item", str(lines["item"]).replace("<name>", name))
             self.section_line = rx("lines.section", str(lines["section"]).replace("<name>", name))
             self.code = rx("lines.code", lines["code"])
+            self.point_template = str(lines["point"]) if lines.get("point") else None
             self.project_template = str(data["project"])
             self.roles = {str(k): rx(f"roles.{k}", v) for k, v in data["roles"].items()}
             self.relations = {str(k): rx(f"relations.{k}", v) for k, v in data["relations"].items()}
@@ -246,6 +249,15 @@ class Lexicon:
         alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
         return _compile(
             self.class_template.replace("{names}", alternatives), f"{self.origin}: lines.class"
+        )
+
+    def point_pattern(self, names: Sequence[str]) -> re.Pattern[str] | None:
+        """The pattern of a listing's point named by a line's name alone, or None."""
+        if not names or self.point_template is None:
+            return None
+        alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+        return _compile(
+            self.point_template.replace("{names}", alternatives), f"{self.origin}: lines.point"
         )
 
     def project_pattern(self, name: str) -> re.Pattern[str]:

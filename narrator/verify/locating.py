@@ -399,6 +399,19 @@ class Anchors:
                             frozenset(names_of(item.code[:3])),
                         )
                     )
+        #: Per budget, a 项 named alone at a point of a listing: its name -> its code, for
+        #: the names only one line of the budget has.
+        self.point_codes: dict[str, dict[str, str]] = {}
+        self.point_regex: dict[str, re.Pattern[str] | None] = {}
+        for budget, budget_lines in self.lines.items():
+            owners: dict[str, set[str]] = {}
+            for line in budget_lines:
+                if len(line.code) == 7:
+                    for name in line.names:
+                        owners.setdefault(name, set()).add(line.code)
+            codes = {n: next(iter(c)) for n, c in owners.items() if len(c) == 1 and len(n) >= 2}
+            self.point_codes[budget] = codes
+            self.point_regex[budget] = lex.point_pattern(list(codes))
         self.projects: list[tuple[re.Pattern[str], str]] = []
         perf = figures.performance
         for index, project in enumerate(perf.self_evaluations if perf else ()):
@@ -596,6 +609,10 @@ class _Reader:
                         sid, item, groups.get("sec"), groups.get("cls")
                     )
                     found.append(_Event(m.start(), 3, m.end(), "anchor", subject, "line"))
+            point = self.anchors.point_regex.get(sid)
+            for m in point.finditer(text) if point is not None else ():
+                code = self.anchors.point_codes[sid][m.group("name")]
+                found.append(_Event(m.start(), 3, m.end(), "anchor", f"item:{sid}:{code}", "line"))
             for m in lex.code.finditer(text):
                 subject = self.anchors.code_subject(sid, m.group("code"))
                 if subject is not None:
@@ -723,7 +740,11 @@ class _Reader:
         if match is None:
             return
         event = _Event(match.start("name"), 0, match.end("name"), "name")
-        self._claim("name", None, "", "name", event, position, number=Decimal(match["year"]))
+        year = Decimal(match["year"])
+        self._claim("name", None, "", "name", event, position, number=year)
+        # The year after the name opens the sentence as a year alone would (2019年度收、支…).
+        event = _Event(match.start("year"), 4, match.end("year"), "year", detail="0:opens")
+        self._claim("year", None, "", "0:opens", event, position, number=year)
 
     def _new_subject_follows(self, events: Sequence[_Event], n: int) -> bool:
         """After a semicolon in a reason: whether a subject comes before the next number."""
@@ -855,6 +876,8 @@ class _Reader:
         downs = list(roles["down"].finditer(window))
         up, down = bool(ups), bool(downs)
         direction = "up" if up and not down else "down" if down and not up else None
+        if direction is not None and self.text[event.start - 1 : event.start] == "-":
+            direction = "down" if direction == "up" else "up"  # 增长-20%: a fall of 20%
         word_span: tuple[int, int] = (0, 0)
         if direction is not None:
             word = (ups or downs)[-1]
@@ -869,21 +892,27 @@ class _Reader:
             else None
         )
         years = self.lex.year.findall(window)
-        lead = self.lex.year.match(self.text, sentence)
+        # The year that opens the sentence, alone or after the unit's name.
+        lead = self.lex.year.match(self.text, sentence) or self.lex.name_sentence.match(
+            self.text, sentence
+        )
         measure: str
         factor = Decimal(1)
         if unit in lex.money:
             factor = lex.money[unit]
             if self._unknown_words(window):
                 subject = None  # words of a subject this lexicon does not know: not compared
+            # The word nearest the number decides: 年初无预算，支出决算为85.40万元 is a final.
+            said = {
+                role: max((m.end() for m in roles[role].finditer(window)), default=-1)
+                for role in ("budget", "final")
+            }
             if up or down:
                 measure = "change"
             elif roles["executed"].search(window):
                 measure = "final"
-            elif roles["budget"].search(window):
-                measure = "budget"
-            elif roles["final"].search(window):
-                measure = "final"
+            elif said["budget"] >= 0 or said["final"] >= 0:
+                measure = "final" if said["final"] > said["budget"] else "budget"
             else:
                 measure = "amount"
         elif unit in lex.percent_units:
@@ -916,7 +945,7 @@ class _Reader:
             word_span=word_span,
             prior_word=bool(roles["prior"].search(window)),
             window_year=int(years[-1]) if years else None,
-            lead_year=int(lead.group(1)) if lead else None,
+            lead_year=int(lead[lead.re.groupindex.get("year", 1)]) if lead else None,
         )
 
 
