@@ -292,6 +292,11 @@ def test_a_template_nested_beyond_what_python_compiles_is_a_message(tmp_path, ca
         ("{{ missing_name }}", "'missing_name' is undefined"),
         ("{{ f.unit.name.zh + 1 }}", "TypeError"),
         ("{{ count(2, 'no_such_noun') }}", "no term 'nouns.no_such_noun'"),
+        # Amounts are formatted when their sentence ends: out of range is refused at once.
+        ("{{ amount(10 ** 50) }}", "an amount must be finite and below"),
+        ("{{ amount(10 ** 12) }}", "an amount must be finite and below"),
+        ("{{ amount_alone(10 ** 50) }}", "an amount must be finite and below"),
+        ("{{ amount(f.income.total ** 90) }}", "an amount must be finite and below"),
     ],
 )
 def test_a_template_failing_while_it_renders_names_file_line_and_key(
