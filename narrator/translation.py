@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from jinja2 import TemplateError, TemplateSyntaxError, meta, nodes
 
-from narrator.datafile import merge
+from narrator.datafile import MAX_BYTES, DataFileError, merge, require_regular_file
 from narrator.phrasebank import (
     LANGUAGE_FILES,
     LOOKUPS,
@@ -575,6 +575,50 @@ def _shown(path: Path) -> str:
         return str(path.relative_to(builtin_dir().parent))
     except ValueError:
         return str(path)
+
+
+def read_po(path: str | Path) -> Catalog:
+    """The catalog of a PO file, read as untrusted input: a regular file of at most
+    :data:`~narrator.datafile.MAX_BYTES`, every problem a :class:`PhrasebankError` naming
+    the file (and the line, where the PO parser says it)."""
+    import io
+
+    from babel.messages.pofile import PoFileError
+    from babel.messages.pofile import read_po as parse_po
+
+    source = str(path)
+    too_large = f"{source}: is too large for a PO file (more than {MAX_BYTES:,} bytes)"
+    try:
+        info = require_regular_file(source)  # a FIFO is never opened
+        if info.st_size > MAX_BYTES:
+            raise PhrasebankError(too_large)
+        with open(source, "rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
+    except DataFileError as exc:
+        raise PhrasebankError(str(exc)) from None
+    except OSError as exc:
+        raise PhrasebankError(f"{source}: cannot be read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise PhrasebankError(too_large)
+    try:
+        catalog = parse_po(io.BytesIO(raw), abort_invalid=True)
+    except PoFileError as exc:
+        line = f":{exc.lineno}" if exc.lineno else ""
+        raise PhrasebankError(f"{source}{line}: not a valid PO file: {_clip(str(exc))}") from None
+    except (ValueError, LookupError) as exc:  # an undecodable text, an unknown charset
+        raise PhrasebankError(f"{source}: cannot be read as a PO file: {_clip(str(exc))}") from None
+    for message in catalog:
+        if message.id and not isinstance(message.id, str):
+            line = f":{message.lineno}" if message.lineno else ""
+            raise PhrasebankError(
+                f"{source}{line}: a plural entry (msgid_plural); narrator's PO files give each "
+                "form as an entry of its own (terms:nouns.vehicle.one, .other)"
+            )
+    return catalog
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)

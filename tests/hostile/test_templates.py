@@ -413,3 +413,41 @@ def test_a_duplicate_key_in_a_phrasebank_file_names_both_lines(tmp_path, capsys)
     err = refused(capsys, "render", str(SEED), "--phrasebank", str(overlay))
     assert f"{overlay / 'zh' / 'text.yaml'}: line 3" in err
     assert "duplicate key 'body', first at line 2" in err
+
+
+# -- PO files -------------------------------------------------------------------------------
+
+PO_REFUSED = [
+    ('msgid "x\n', "not a valid PO file"),
+    ('"Plural-Forms: nplurals=2;\\n"\nmsgid ""\nmsgstr ""\n', "not a valid PO file"),
+    (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=nosuch\\n"\n\n'
+        'msgctxt "text:public_tables.body"\nmsgid "x"\nmsgstr "y"\n',
+        "unknown encoding",
+    ),
+    ("\ufffe".encode("utf-16") + b"\xff\xfe", "cannot be read as a PO file"),
+    # A plural entry's msgstr is several texts: written as one, it would be "('a', 'b')".
+    (
+        'msgctxt "terms:nouns.vehicle.one"\nmsgid "辆"\nmsgid_plural "辆"\n'
+        'msgstr[0] "a"\nmsgstr[1] "b"\n',
+        ".po:2: a plural entry",
+    ),
+]
+
+
+@pytest.mark.parametrize(("content", "named"), PO_REFUSED)
+def test_a_malformed_po_file_is_a_message_and_writes_nothing(tmp_path, capsys, content, named):
+    po = tmp_path / "edited.po"
+    po.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    into = tmp_path / "overlay"
+    err = refused(capsys, "phrasebank", "import-po", str(po), "--into", str(into))
+    assert err.startswith(f"narrator: {po}") and named in err
+    assert not into.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_po_fifo_is_refused_without_waiting_for_a_writer(tmp_path, capsys):
+    po = tmp_path / "edited.po"
+    os.mkfifo(po)
+    err = refused(capsys, "phrasebank", "import-po", str(po), "--into", str(tmp_path / "o"))
+    assert "FIFO" in err
