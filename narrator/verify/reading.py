@@ -16,6 +16,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from narrator.datafile import DataFileError, require_regular_file
 from narrator.errors import InputError
@@ -28,6 +29,10 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 #: is refused before python-docx opens it.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
+#: The largest XML part of a Word file (bytes; a long report's document.xml is a few MB),
+#: and the most paragraphs and table rows read: the XML is parsed whole, into memory.
+MAX_XML_PART_BYTES = 16 * 1024 * 1024
+MAX_BLOCKS = 100_000
 #: The most pages of a PDF read, and the longest text any report may give (characters).
 MAX_PAGES = 1000
 MAX_TEXT_CHARS = 5_000_000
@@ -161,40 +166,97 @@ def _refuse_zip_bomb(path: Path) -> None:
         raise ReportReadError(
             f"{path}: unpacks to {unpacked:,} bytes from {packed:,}: not a report's Word file"
         )
+    for member in members:
+        if member.filename.lower().endswith((".xml", ".rels")) and (
+            member.file_size > MAX_XML_PART_BYTES
+        ):
+            raise ReportReadError(
+                f"{path}: its part {member.filename[:80]!r} unpacks to {member.file_size:,} "
+                f"bytes (at most {MAX_XML_PART_BYTES:,}): not a report's Word file"
+            )
 
 
 def _docx(path: Path) -> Source:
-    from docx import Document as open_docx  # imported when a Word file is read
-    from docx.opc.exceptions import PackageNotFoundError
-
     _refuse_zip_bomb(path)
     try:
-        word = open_docx(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
-        raise ReportReadError(f"{path}: not a readable Word (.docx) file: {exc}") from exc
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    lines: list[str] = []
-    headings: set[int] = set()
-    for element in word.element.body.iterchildren():
-        tag = element.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            paragraph = Paragraph(element, word)
-            style = paragraph.style.name if paragraph.style is not None else ""
-            if style.startswith(_HEADING_STYLES):
-                headings.add(len(lines))
-            lines.append(paragraph.text)
-        elif tag == "tbl":
-            for row in Table(element, word).rows:
-                cells: list[str] = []
-                for cell in row.cells:
-                    text = " ".join(cell.text.split())
-                    if not cells or cells[-1] != text:  # merged cells repeat
-                        cells.append(text)
-                lines.append("\t".join(cells))
+        lines, headings = _docx_lines(path)
+    except ReportReadError:
+        raise
+    except Exception as exc:  # zipfile, lxml and python-docx raise many kinds for a broken file
+        raise ReportReadError(
+            f"{path}: not a readable Word (.docx) file: {type(exc).__name__}: {str(exc)[:200]}"
+        ) from None
     text = _bounded("\n".join(lines), path)
     return Source(text, str(path), "docx", headings=frozenset(headings))
+
+
+def _docx_lines(path: Path) -> tuple[list[str], set[int]]:
+    """A Word file's paragraphs and table rows as lines, and the lines that are headings."""
+    from docx import Document as open_docx  # imported when a Word file is read
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.text.paragraph import Paragraph
+
+    word = open_docx(str(path))
+    body = list(word.element.body.iterchildren())
+    rows = sum(len(element) for element in body if element.tag.endswith("}tbl"))
+    if len(body) + rows > MAX_BLOCKS:
+        raise ReportReadError(
+            f"{path}: has more than {MAX_BLOCKS:,} paragraphs and table rows: not a report"
+        )
+    # Heading styles by id, looked up once (python-docx looks a paragraph's style up anew
+    # for every paragraph, which takes minutes for a long file).
+    heading_ids = {
+        style.style_id
+        for style in word.styles
+        if style.type == WD_STYLE_TYPE.PARAGRAPH and (style.name or "").startswith(_HEADING_STYLES)
+    }
+    lines: list[str] = []
+    headings: set[int] = set()
+    for element in body:
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            if element.style in heading_ids:
+                headings.add(len(lines))
+            lines.append(Paragraph(element, word).text)
+        elif tag == "tbl":
+            above: dict[int, str] = {}  # by grid column: the text a vertical merge repeats
+            for row in element.iterchildren(_W + "tr"):
+                lines.append(_row_text(row, word, above))
+    return lines, headings
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _row_text(row: Any, word: Any, above: dict[int, str]) -> str:
+    """A table row as tab-separated cell texts, merged cells once, read from the XML as
+    python-docx's ``row.cells`` reads it (which builds a list as long as the widest
+    ``gridSpan`` a file declares, and re-reads the whole table for every row)."""
+    from docx.text.paragraph import Paragraph
+
+    cells: list[str] = []
+    column = 0
+    for cell in row.iterchildren(_W + "tc"):
+        span, merge = 1, None
+        properties = cell.find(_W + "tcPr")
+        if properties is not None:
+            spanned = properties.find(_W + "gridSpan")
+            if spanned is not None:
+                value = spanned.get(_W + "val", "1")
+                span = int(value) if value.isdigit() and 0 < len(value) < 6 else 1
+            merged = properties.find(_W + "vMerge")
+            if merged is not None:
+                merge = merged.get(_W + "val", "continue")
+        if merge == "continue":
+            text = above.get(column, "")
+        else:
+            paragraphs = cell.iterchildren(_W + "p")
+            text = " ".join("\n".join(Paragraph(p, word).text for p in paragraphs).split())
+            above[column] = text
+        if not cells or cells[-1] != text:  # merged cells repeat
+            cells.append(text)
+        column += max(span, 1)
+    return "\t".join(cells)
 
 
 #: Word paragraph styles that are headings (English and Chinese Word).

@@ -62,3 +62,108 @@ def test_a_layer_pattern_that_could_backtrack_forever_is_refused(tmp_path, capsy
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert "verify.yaml" in err and "repeats within itself" in err
+
+
+# -- Word files: broken or crafted, each one line; never minutes of work -----------------------
+
+
+def word_file(path, body: str = "", *, parts=None, stored: bool = False):
+    """A Word file made by python-docx, its body's XML extended by ``body``, and any part
+    replaced by ``parts`` (name -> bytes or None to leave it out)."""
+    from docx import Document
+
+    buffer = io.BytesIO()
+    document = Document()
+    document.add_paragraph("（一）收入支出决算总体情况说明")
+    document.save(buffer)
+    with zipfile.ZipFile(buffer) as original:
+        contents = {name: original.read(name) for name in original.namelist()}
+    xml = contents["word/document.xml"].decode("utf-8")
+    contents["word/document.xml"] = xml.replace("<w:body>", "<w:body>" + body, 1).encode()
+    for name, data in (parts or {}).items():
+        if data is None:
+            contents.pop(name)
+        else:
+            contents[name] = data
+    method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(path, "w", method) as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
+    return path
+
+
+_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">'
+    + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+    + ']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    "<w:body><w:p><w:r><w:t>&i;</w:t></w:r></w:p></w:body></w:document>"
+)
+
+
+def _bad_crc(path):
+    word_file(path, stored=True)
+    data = bytearray(path.read_bytes())
+    at = data.find("收入".encode())
+    data[at] ^= 1
+    path.write_bytes(bytes(data))
+
+
+def _unknown_method(path):
+    word_file(path, stored=True)
+    data = bytearray(path.read_bytes())
+    name = b"word/document.xml"
+    at = data.find(name)
+    while at >= 0:
+        for header, offset in ((b"PK\x03\x04", 30), (b"PK\x01\x02", 46)):
+            if data[at - offset : at - offset + 4] == header:
+                method = at - offset + (8 if offset == 30 else 10)
+                data[method : method + 2] = (99).to_bytes(2, "little")
+        at = data.find(name, at + 1)
+    path.write_bytes(bytes(data))
+
+
+BROKEN_WORD = {
+    "bad CRC": _bad_crc,
+    "unknown compression": _unknown_method,
+    "nesting beyond the XML parser's limit": lambda p: word_file(
+        p, "<w:tbl><w:tr><w:tc>" * 300 + "<w:p/>" + "</w:tc></w:tr></w:tbl>" * 300
+    ),
+    "entity expansion": lambda p: word_file(p, parts={"word/document.xml": _LAUGHS.encode()}),
+    "malformed XML": lambda p: word_file(p, parts={"word/document.xml": b"<w:document"}),
+    "malformed content types": lambda p: word_file(p, parts={"[Content_Types].xml": b"<Types"}),
+    "malformed relationships": lambda p: word_file(p, parts={"_rels/.rels": b"<Relationships"}),
+    "no document part": lambda p: word_file(p, parts={"word/document.xml": None}),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN_WORD))
+def test_a_broken_word_file_is_one_line(tmp_path, capsys, kind):
+    report = tmp_path / "report.docx"
+    BROKEN_WORD[kind](report)
+    assert "Word (.docx)" in refused(capsys, report)
+
+
+_PARAGRAPH = "<w:p><w:r><w:t>a</w:t></w:r></w:p>"
+_ROW = "<w:tr>" + "<w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc>" * 8 + "</w:tr>"
+_WIDE = '<w:tr><w:tc><w:tcPr><w:gridSpan w:val="99999999"/></w:tcPr><w:p/></w:tc></w:tr>'
+_GRID = "<w:tblGrid><w:gridCol/></w:tblGrid>"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _PARAGRAPH * 30_000,  # a style lookup per paragraph took a minute
+        "<w:tbl>" + _GRID + _ROW * 6_000 + "</w:tbl>",
+        "<w:tbl>" + _GRID + _WIDE * 50 + "</w:tbl>",  # a cell list 10^8 long per row
+    ],
+    ids=["paragraphs", "table rows", "a huge gridSpan"],
+)
+def test_a_long_word_file_is_read_promptly(tmp_path, capsys, body):
+    report = word_file(tmp_path / "report.docx", body)
+    code = finishes(lambda: main(["verify", str(report), "--figures", str(LAKESIDE)]), 15)
+    assert code in (0, 1, 2) and "Traceback" not in capsys.readouterr().err
+
+
+def test_a_word_file_with_more_blocks_than_a_report_is_refused(tmp_path, capsys):
+    report = word_file(tmp_path / "report.docx", "<w:p/>" * 150_000)
+    assert "paragraphs and table rows" in refused(capsys, report)
