@@ -267,34 +267,91 @@ _HEADING_STYLES = ("Heading", "Title", "标题")
 PDF_EXTRA = "pip install 'narrator[pdf]'"
 
 
+#: What one PDF may cost to read: pdfminer decompresses whole streams into memory (a
+#: 1 MB file can unpack to gigabytes) and lays out every glyph (a page of 200,000 glyphs
+#: takes it a minute), so a PDF is read in a child process held to these limits.
+PDF_SECONDS = 30
+PDF_MEMORY_BYTES = 1536 * 1024 * 1024
+
+#: The child: pdfplumber's text of each page, as JSON on standard output.
+_PDF_CHILD = """
+import json, sys
+import pdfplumber
+path, most_pages, most_chars = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+texts, total = [], 0
+with pdfplumber.open(path) as pdf:
+    if len(pdf.pages) > most_pages:
+        json.dump({"pages": len(pdf.pages)}, sys.stdout)
+        sys.exit(0)
+    for page in pdf.pages:
+        text = page.extract_text() or ""
+        total += len(text) + 1
+        if total > most_chars:
+            json.dump({"too_much": True}, sys.stdout)
+            sys.exit(0)
+        texts.append(text)
+        page.close()
+json.dump({"texts": texts}, sys.stdout, ensure_ascii=False)
+"""
+
+
+def _pdf_limits() -> None:  # pragma: no cover - runs in the child before exec
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (PDF_MEMORY_BYTES, PDF_MEMORY_BYTES))
+    resource.setrlimit(resource.RLIMIT_CPU, (PDF_SECONDS, PDF_SECONDS + 1))
+
+
 def _pdf(path: Path) -> Source:
+    import json
+    import subprocess
+    import sys
+
     try:
-        import pdfplumber
+        import pdfplumber  # noqa: F401  (the child needs it: say so here, plainly)
     except ImportError:
         raise ReportReadError(
             f"{path}: reading PDF needs pdfplumber, an optional extra: {PDF_EXTRA}"
         ) from None
-    pages: list[int] = []
-    parts: list[str] = []
-    offset = 0
+    limits = _pdf_limits if sys.platform != "win32" else None
+    command = [sys.executable, "-c", _PDF_CHILD, str(path), str(MAX_PAGES), str(MAX_TEXT_CHARS)]
     try:
-        with pdfplumber.open(str(path)) as pdf:
-            if len(pdf.pages) > MAX_PAGES:
-                raise ReportReadError(
-                    f"{path}: has {len(pdf.pages):,} pages; a report has at most {MAX_PAGES:,}"
-                )
-            for page in pdf.pages:
-                text = page.extract_text() or ""
-                if offset + len(text) > MAX_TEXT_CHARS:
-                    raise ReportReadError(f"{path}: holds more text than a report")
-                pages.append(offset)
-                parts.append(text)
-                offset += len(text) + 1
-    except ReportReadError:
-        raise
-    except Exception as exc:  # pdfminer raises many kinds for a broken file
-        raise ReportReadError(f"{path}: not a readable PDF: {exc}") from exc
-    return Source("\n".join(parts), str(path), "pdf", tuple(pages))
+        done = subprocess.run(
+            command, capture_output=True, timeout=PDF_SECONDS, preexec_fn=limits, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise ReportReadError(
+            f"{path}: reading this PDF took more than {PDF_SECONDS} seconds: not a report's PDF"
+        ) from None
+    except OSError as exc:
+        raise ReportReadError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        out_of_memory = ("MemoryError", "Unable to allocate", "Cannot allocate")
+        if done.returncode < 0 or any(word in "".join(said[-3:]) for word in out_of_memory):
+            why = (
+                f"it needs more than {PDF_MEMORY_BYTES // 2**20:,} MB of memory or "
+                f"{PDF_SECONDS} seconds to read: not a report's PDF"
+            )
+        else:
+            why = f"not a readable PDF: {(said[-1] if said else 'unknown error')[:200]}"
+        raise ReportReadError(f"{path}: {why}")
+    try:
+        result = json.loads(done.stdout.decode("utf-8"))
+    except ValueError:
+        raise ReportReadError(f"{path}: not a readable PDF") from None
+    if "pages" in result:
+        raise ReportReadError(
+            f"{path}: has {result['pages']:,} pages; a report has at most {MAX_PAGES:,}"
+        )
+    if "too_much" in result:
+        raise ReportReadError(f"{path}: holds more text than a report")
+    pages: list[int] = []
+    offset = 0
+    for text in result["texts"]:
+        pages.append(offset)
+        offset += len(text) + 1
+    return Source("\n".join(result["texts"]), str(path), "pdf", tuple(pages))
 
 
 __all__ = ["SUFFIXES", "ReportReadError", "Source", "from_text", "markdown_text", "read"]

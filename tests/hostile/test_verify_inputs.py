@@ -167,3 +167,62 @@ def test_a_long_word_file_is_read_promptly(tmp_path, capsys, body):
 def test_a_word_file_with_more_blocks_than_a_report_is_refused(tmp_path, capsys):
     report = word_file(tmp_path / "report.docx", "<w:p/>" * 150_000)
     assert "paragraphs and table rows" in refused(capsys, report)
+
+
+# -- PDF files: read in a child held to a time and a memory limit ----------------------------
+
+
+def pdf_file(path, content: bytes, *, pages: int = 1, packed: bytes | None = None):
+    """A PDF of ``pages`` pages, each drawn by the content stream ``content`` (or by the
+    Flate-compressed stream ``packed`` as given)."""
+    import zlib
+
+    stream = zlib.compress(content) if packed is None else packed
+    kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
+    content_id, font_id = 3 + pages, 4 + pages
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+    ]
+    objects += [
+        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_id} 0 R "
+        f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>".encode()
+    ] * pages
+    objects.append(
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"
+    )
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    path.write_bytes(out)
+    return path
+
+
+def test_a_pdf_that_unpacks_to_gigabytes_is_refused(tmp_path, capsys):
+    pytest.importorskip("pdfplumber")
+    import zlib
+
+    packer = zlib.compressobj(9)
+    spaces = b" " * (1 << 20)
+    bomb = b"".join(packer.compress(spaces) for _ in range(2048)) + packer.flush()  # 2 GiB
+    report = pdf_file(tmp_path / "report.pdf", b"", packed=bomb)  # a file of 2 MB
+    assert "not a report's PDF" in refused(capsys, report)
+
+
+def test_a_pdf_too_slow_to_lay_out_is_stopped(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("pdfplumber")
+    from narrator.verify import reading
+
+    monkeypatch.setattr(reading, "PDF_SECONDS", 3)
+    glyphs = b"".join(b"%d %d Td (a) Tj " % (i % 600, i % 700) for i in range(200_000))
+    report = pdf_file(tmp_path / "report.pdf", b"BT /F1 1 Tf " + glyphs + b"ET", pages=3)
+    assert "not a report's PDF" in refused(capsys, report)
