@@ -226,3 +226,37 @@ def test_a_pdf_too_slow_to_lay_out_is_stopped(tmp_path, capsys, monkeypatch):
     glyphs = b"".join(b"%d %d Td (a) Tj " % (i % 600, i % 700) for i in range(200_000))
     report = pdf_file(tmp_path / "report.pdf", b"BT /F1 1 Tf " + glyphs + b"ET", pages=3)
     assert "not a report's PDF" in refused(capsys, report)
+
+
+# -- what is no report at all: never "No problems found" ------------------------------------
+
+
+NOT_REPORTS = {
+    "empty.txt": b"",
+    "note.txt": b"hello world\n",
+    "markup.md": b"# \n\n---\n\n**bold**\n",
+    "english.txt": b"Departmental Final Accounts\n\nRevenue rose this year.\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_REPORTS))
+def test_a_file_that_is_no_report_is_refused_not_passed(tmp_path, capsys, name):
+    report = tmp_path / name
+    report.write_bytes(NOT_REPORTS[name])
+    assert "nothing in it reads as a final-accounts report" in refused(capsys, report)
+
+
+def test_a_pdf_without_text_is_refused_not_passed(tmp_path, capsys):
+    pytest.importorskip("pdfplumber")
+    report = pdf_file(tmp_path / "scanned.pdf", b"0 0 m 100 100 l S")  # lines, no text
+    assert "nothing in it reads as a final-accounts report" in refused(capsys, report)
+
+
+def test_a_path_that_is_no_file_is_not_verified_as_text():
+    from narrator import load
+    from narrator.verify import ReportReadError
+
+    report = load(LAKESIDE)
+    for given in ("/", "report-final", ""):
+        with pytest.raises(ReportReadError, match="nothing in it reads as a final-accounts"):
+            report.verify(given)
