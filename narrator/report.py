@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from narrator.decisions import Facts, decide, resolve_style
 from narrator.document import Document
+from narrator.errors import UsageError
 from narrator.figures import Figures, FiguresError, validate
 from narrator.formats import Output, format_for_path, get_format, writer
 from narrator.phrasebank import LANGUAGES, Phrasebank, UnknownProfileError, load_phrasebank
@@ -67,6 +68,12 @@ class Report:
         style: Mapping[str, str] | None = None,
     ) -> None:
         init = object.__setattr__
+        if isinstance(phrasebanks, str | Path):  # one folder, not its characters
+            phrasebanks = (phrasebanks,)
+        if style is not None and not isinstance(style, Mapping):
+            raise UsageError(
+                f"style must be a mapping of option names to values, got {type(style).__name__}"
+            )
         init(self, "figures", figures)
         init(self, "phrasebanks", tuple(phrasebanks))
         init(self, "profile_name", profile or figures.profile)
@@ -133,8 +140,13 @@ class Report:
         file (see :mod:`narrator.verify`). The findings are a list; in a notebook they show
         the report with each finding highlighted.
         """
-        from narrator.verify import verify  # imported when first needed
+        from narrator.verify import Source, verify  # imported when first needed
 
+        if not isinstance(text_or_path, str | Path | Source):
+            raise UsageError(
+                "a report to verify is a path or the report's text, "
+                f"got {type(text_or_path).__name__}"
+            )
         return verify(self, text_or_path)
 
     def document(self, lang: str = "zh", *, tables: bool = False) -> Document:
@@ -199,10 +211,13 @@ class Report:
         target = Path(path)
         name = format or format_for_path(target).name
         content = self.render(lang, name, tables=tables)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+        try:
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{target}: cannot be written: {exc.strerror or exc}") from None
         return target
 
     # -- notebooks ------------------------------------------------------------
@@ -288,6 +303,8 @@ class Report:
         ``path`` is dotted, with list items as the checker names them or as numbers:
         ``general_budget.classes[0].amount`` or ``general_budget.classes.0.amount``.
         """
+        if not isinstance(path, str):
+            raise UsageError(f"a figure's path is a text such as 'income.total', got {path!r:.60}")
         steps = _figure_path(path)
         if steps[0] == "amount_unit" and value != "万元":
             # The report's amounts are already in 万元; another unit would rescale them all.

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 import narrator
 from narrator.cli import main
 from narrator.datafile import PLAIN_DECIMAL
+from narrator.errors import InputError
 from narrator.figures import (
     AMOUNT_LIMIT_WAN,
     COUNT_LIMIT,
@@ -607,3 +608,32 @@ def test_the_oracle_reads_yaml_as_a_person_would():
     assert _oracle("amount", "'42.18'") == ("accepted", Decimal("42.18"))
     assert _oracle("count", "1.0E+1") == ("accepted", 10)
     assert _oracle("amount", "[")[0] == "broken"
+
+
+# -- the Python API's arguments: a clear InputError, never an AttributeError -----------------
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda r: narrator.load(LAKESIDE, style="zero_rate=decimals"), "style must be a mapping"),
+        (lambda r: narrator.load(LAKESIDE, style=["zero_rate"]), "style must be a mapping"),
+        (lambda r: r.verify(123), "a report to verify is a path or the report's text"),
+        (lambda r: r.verify(None), "a report to verify is a path or the report's text"),
+        (lambda r: r.verify(b"report"), "a report to verify is a path or the report's text"),
+        (lambda r: r.with_figure(None, "1"), "a figure's path is a text"),
+        (lambda r: r.with_figure(["income", "total"], "1"), "a figure's path is a text"),
+        (lambda r: r.write("/proc/narrator/no/such/folder/r.txt"), "cannot be written"),
+    ],
+)
+def test_api_arguments_of_the_wrong_kind_are_input_errors(report, call, message):
+    with pytest.raises(InputError, match=re.escape(message)):
+        call(report)
+
+
+def test_one_phrasebank_folder_given_as_a_text_is_one_layer(tmp_path):
+    layer = tmp_path / "layer"
+    (layer / "zh").mkdir(parents=True)
+    (layer / "zh" / "text.yaml").write_text("public_tables:\n  body: 见附表ABC。\n", "utf-8")
+    for folder in (str(layer), layer):
+        assert "见附表ABC。" in narrator.load(LAKESIDE, phrasebanks=folder).render("zh")
