@@ -21,6 +21,8 @@ on first use, per phrasebank.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +33,14 @@ from typing import Any
 from jinja2 import StrictUndefined, Template, TemplateError
 
 from narrator import cache as disk_cache
-from narrator.datafile import DataFileError, merge, read_data, read_data_file
+from narrator.datafile import (
+    MAX_BYTES,
+    DataFileError,
+    merge,
+    present,
+    read_data,
+    read_data_file,
+)
 from narrator.errors import InputError
 from narrator.numbers import NumberFormatter, store_words
 from narrator.rules import USER_REASON, RuleSet, condition_environment
@@ -601,13 +610,13 @@ class Phrasebank:
         rules = RuleSet()
         for index, layer in enumerate(self.layers):
             catalog_file = layer / "catalog.yaml"
-            if catalog_file.is_file():
+            if present(catalog_file):
                 catalog = _mapping(_read_layer_file(catalog_file), str(catalog_file))
                 for part in ("codes", "lists"):
                     _mapping(catalog.get(part), f"{catalog_file}: {part}")
                 self._catalog = merge(self._catalog, catalog)
             rules_file = layer / "rules.yaml"
-            if rules_file.is_file():
+            if present(rules_file):
                 data = _read_layer_file(rules_file) or {}
                 entries = data.get("rules", []) if isinstance(data, Mapping) else None
                 if not isinstance(entries, list | tuple):
@@ -618,7 +627,7 @@ class Phrasebank:
             for lang in LANGUAGES:
                 for name in LANGUAGE_FILES:
                     path = layer / lang / f"{name}.yaml"
-                    if not path.is_file():
+                    if not present(path):
                         continue
                     data = _mapping(_read_layer_file(path), str(path))
                     current = self._lang_data[lang].get(name, {})
@@ -997,7 +1006,15 @@ def _cache_entry(name: str, extra: Sequence[str | Path]) -> str | None:
     try:
         for path in (*profiles, *layer_files(layers)):
             parts.append(str(path).encode())
-            parts.append(path.read_bytes() if path.is_file() else b"\0absent")
+            try:
+                info = os.stat(path)
+            except (FileNotFoundError, NotADirectoryError):
+                parts.append(b"\0absent")
+                continue
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+                return None  # no entry: reading the layer refuses the file, naming it
+            with open(path, "rb") as stream:
+                parts.append(stream.read(MAX_BYTES + 1))
     except OSError:
         return None
     return disk_cache.name(parts)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from jinja2 import TemplateError, TemplateSyntaxError, meta, nodes
 
-from narrator.datafile import MAX_BYTES, DataFileError, merge, require_regular_file
+from narrator.datafile import MAX_BYTES, DataFileError, merge, present, require_regular_file
 from narrator.phrasebank import (
     LANGUAGE_FILES,
     LOOKUPS,
@@ -136,7 +136,7 @@ def sources_path(layer: Path) -> Path:
 
 def read_sources(layer: Path) -> dict[str, str]:
     path = sources_path(layer)
-    if not path.is_file():
+    if not present(path):
         return {}
     data = read_layer_file(path) or {}
     if not isinstance(data, Mapping):
@@ -176,7 +176,7 @@ def read_stack(profile: str | None = None, extra: Sequence[str | Path] = ()) -> 
         stack.data[lang] = {}
     for layer in layers:
         rules_file = layer / "rules.yaml"
-        if rules_file.is_file():
+        if present(rules_file):
             try:
                 rules_data = read_layer_file(rules_file) or {}
                 stack.rules = stack.rules.overlay(rules_data.get("rules", []), str(rules_file))
@@ -185,7 +185,7 @@ def read_stack(profile: str | None = None, extra: Sequence[str | Path] = ()) -> 
         for lang in ("zh", "en"):
             for table in LANGUAGE_FILES:
                 path = layer / lang / f"{table}.yaml"
-                if not path.is_file():
+                if not present(path):
                     continue
                 try:
                     data = read_layer_file(path) or {}
@@ -705,7 +705,7 @@ def _write_overlay(target: Path, changed: Mapping[str, str], stack: Stack) -> li
         if not edits:
             continue
         path = target / "en" / f"{table}.yaml"
-        existing = (read_layer_file(path) or {}) if path.is_file() else {}
+        existing = (read_layer_file(path) or {}) if present(path) else {}
         data: dict[str, Any] = dict(existing)
         merged_en = stack.data["en"].get(table, {})
         for key, value in edits.items():

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from narrator.datafile import merge
+from narrator.datafile import merge, present
 from narrator.phrasebank import Phrasebank, PhrasebankError, read_layer_file
 
 # -- normalising text ----------------------------------------------------------------------
@@ -267,7 +267,7 @@ def _lexicon(layers: tuple[Path, ...]) -> Lexicon:
     origin = "zh/verify.yaml"
     for layer in layers:
         path = layer / "zh" / "verify.yaml"
-        if path.is_file():
+        if present(path):
             loaded = read_layer_file(path) or {}
             if not isinstance(loaded, Mapping):
                 raise PhrasebankError(f"{path}: expected a mapping")

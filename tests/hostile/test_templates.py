@@ -451,3 +451,46 @@ def test_a_po_fifo_is_refused_without_waiting_for_a_writer(tmp_path, capsys):
     os.mkfifo(po)
     err = refused(capsys, "phrasebank", "import-po", str(po), "--into", str(tmp_path / "o"))
     assert "FIFO" in err
+
+
+# -- a layer file that is no regular file: refused, never skipped ------------------------------
+
+LAYER_FILES = [
+    ("zh/text.yaml", "render"),
+    ("en/reasons.yaml", "render"),
+    ("zh/terms.yaml", "render"),
+    ("rules.yaml", "render"),
+    ("catalog.yaml", "render"),
+    ("checks.yaml", "check"),
+]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+@pytest.mark.parametrize(("name", "command"), LAYER_FILES)
+def test_a_layer_file_that_is_no_regular_file_is_refused_not_skipped(
+    tmp_path, capsys, kind, name, command
+):
+    if kind == "fifo" and not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    path = tmp_path / "layer" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.mkdir()
+    err = refused(capsys, command, str(LAKESIDE), "--phrasebank", str(tmp_path / "layer"))
+    assert f"{path}: cannot be read" in err and "not a regular file" in err
+
+
+def test_a_huge_layer_file_is_refused_without_being_read(tmp_path, capsys):
+    import resource
+
+    path = tmp_path / "layer" / "zh" / "text.yaml"
+    path.parent.mkdir(parents=True)
+    with path.open("wb") as stream:
+        stream.truncate(3 * 1024**3)  # sparse: no real bytes are written
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    err = refused(capsys, "render", str(LAKESIDE), "--phrasebank", str(path.parents[1]))
+    assert f"{path}: is too large" in err
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown < 512 * 1024, f"{grown} KiB read for a file that is refused"
