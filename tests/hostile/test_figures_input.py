@@ -637,3 +637,24 @@ def test_one_phrasebank_folder_given_as_a_text_is_one_layer(tmp_path):
     (layer / "zh" / "text.yaml").write_text("public_tables:\n  body: 见附表ABC。\n", "utf-8")
     for folder in (str(layer), layer):
         assert "见附表ABC。" in narrator.load(LAKESIDE, phrasebanks=folder).render("zh")
+
+
+# -- many items: the work grows with the file, not with its square ---------------------------
+
+
+def test_a_class_with_tens_of_thousands_of_items_is_checked_promptly(tmp_path, capsys):
+    from tests.hostile.test_templates import finishes
+
+    text = LAKESIDE.read_text(encoding="utf-8")
+    head, marker, rest = text.partition('    - code: "208"           # 社会保障和就业\n')
+    assert marker
+    items = "".join(
+        f'        - {{code: "2080{k % 100:03d}", initial_budget: 0.01, amount: 0.01}}\n'
+        for k in range(30_000)
+    )
+    path = tmp_path / "many.yaml"
+    path.write_text(head + marker + rest.replace("      items:\n", "      items:\n" + items, 1))
+    code = finishes(lambda: main(["check", str(path), "--format", "json"]), 30)
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1  # the items do not add up to the class: found, and promptly
+    assert "items-sum" in {record["code"] for record in out}
