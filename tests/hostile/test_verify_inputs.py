@@ -260,3 +260,30 @@ def test_a_path_that_is_no_file_is_not_verified_as_text():
     for given in ("/", "report-final", ""):
         with pytest.raises(ReportReadError, match="nothing in it reads as a final-accounts"):
             report.verify(given)
+
+
+# -- a layer's patterns: every shape of catastrophic backtracking, at any depth -------------------
+
+BACKTRACKING = [
+    ("((持+))+平$", "repeats within itself"),  # the repetition one group further in
+    ("(?:(?:持+)x?)+平$", "repeats within itself"),
+    ("(持?){30}持{30}$", "repeats within itself"),  # optional inside a counted group
+    ("(持|持持)+平$", "may begin alike"),  # alternatives that match the same text
+    ("(?:持|持)*平$", "may begin alike"),
+    ("持{0,99999}平", "more than 1000 times"),
+    ("持*" * 9 + "平$", "more than 8 repetitions"),  # each one more multiplies the work
+]
+
+
+@pytest.mark.parametrize(("pattern", "named"), BACKTRACKING)
+def test_every_backtracking_shape_in_a_layer_pattern_is_refused(tmp_path, capsys, pattern, named):
+    layer = tmp_path / "layer" / "zh"
+    layer.mkdir(parents=True)
+    (layer / "verify.yaml").write_text(f"relations:\n  flat: '{pattern}'\n", encoding="utf-8")
+    report = tmp_path / "report.txt"
+    report.write_text("（一）收入支出决算总体情况说明\n" + "持" * 60 + "x\n", encoding="utf-8")
+    argv = ["verify", str(report), "--figures", str(LAKESIDE), "--phrasebank", str(layer.parent)]
+    code = finishes(lambda: main(argv))
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "verify.yaml: relations.flat" in err and named in err
