@@ -343,10 +343,21 @@ class Lexicon:
             self.class_template.replace("{names}", alternatives), f"{self.origin}: lines.class"
         )
 
-    def project_pattern(self, name: str) -> re.Pattern[str]:
-        return _compile(
-            self.project_template.replace("{name}", re.escape(name)), f"{self.origin}: project"
-        )
+    def projects_pattern(self, names: Sequence[str]) -> re.Pattern[str] | None:
+        """One pattern for all these projects (the name matched is the group ``project``):
+        a pattern per project would read a report's text once for each of thousands."""
+        if not names:
+            return None
+        where = f"{self.origin}: project"
+        _compile(self.project_template.replace("{name}", "(?P<project>名称)"), where)  # checked
+        ordered = sorted(set(names), key=len, reverse=True)  # the longest name first
+        alternatives = "|".join(re.escape(name) for name in ordered)  # literal texts only
+        try:
+            return re.compile(
+                self.project_template.replace("{name}", f"(?P<project>{alternatives})")
+            )
+        except re.error as exc:
+            raise PhrasebankError(f"{where}: not a regular expression: {exc}") from exc
 
     def section_of(self, title: str) -> str | None:
         """The section a heading's (normalised) title names, or None."""
