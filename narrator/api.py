@@ -23,10 +23,12 @@ def load(
     style: Mapping[str, str] | None = None,
 ) -> Report:
     """Load figures (a YAML/JSON path or a mapping) into a :class:`~narrator.report.Report`."""
+    from narrator.derive import exact
     from narrator.figures import FiguresError, load_figures
     from narrator.report import Report
 
-    figures = load_figures(source)
+    with exact():  # the caller's decimal context never reaches a figure
+        figures = load_figures(source)
     try:
         return Report(figures, profile=profile, phrasebanks=phrasebanks, style=style)
     except FiguresError as exc:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar, overload
 
 from narrator.decisions import Facts, decide, resolve_style
+from narrator.derive import exact
 from narrator.document import Document
 from narrator.errors import UsageError
 from narrator.figures import Figures, FiguresError, validate
@@ -22,6 +24,18 @@ if TYPE_CHECKING:
 
 LangChoice = str  # "zh", "en" or "both"
 _T = TypeVar("_T")
+_P = ParamSpec("_P")
+
+
+def _exact(method: Callable[_P, _T]) -> Callable[_P, _T]:
+    """``method`` computed in narrator's own decimal context, not the caller's."""
+
+    @functools.wraps(method)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        with exact():
+            return method(*args, **kwargs)
+
+    return run
 
 
 class Report:
@@ -59,6 +73,7 @@ class Report:
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"a Report cannot be changed ({name})")
 
+    @_exact
     def __init__(
         self,
         figures: Figures,
@@ -98,6 +113,7 @@ class Report:
             {**chosen.style, **self.figures.style, **chosen.prescribes, **self._style_override}
         )
 
+    @_exact
     def _once(self, key: Any, make: Callable[[], _T]) -> _T:
         """``make()``'s value, computed the first time ``key`` is asked for."""
         cache: dict[Any, Any] = self._cache
@@ -133,6 +149,7 @@ class Report:
         )
         return list(found)
 
+    @_exact
     def verify(self, text_or_path: str | Path | Source) -> Findings:
         """Where a report written by people is wrong against these figures.
 
@@ -187,6 +204,7 @@ class Report:
     def render(
         self, lang: LangChoice = ..., format: str = ..., *, tables: bool | None = ...
     ) -> Output: ...
+    @_exact
     def render(
         self, lang: LangChoice = "zh", format: str = "text", *, tables: bool | None = None
     ) -> Output:
@@ -199,6 +217,7 @@ class Report:
         with_tables = spec.tables if tables is None else tables
         return writer(spec.name)(self.documents(lang, tables=with_tables))
 
+    @_exact
     def write(
         self,
         path: str | Path,
@@ -243,6 +262,7 @@ class Report:
             f"profile={self.bank.profile.name}>"
         )
 
+    @_exact
     def explain(self) -> list[dict[str, Any]]:
         """One entry per sentence that carries a reason or a computed number.
 
@@ -297,6 +317,7 @@ class Report:
             style=self._style_override,
         )
 
+    @_exact
     def with_figure(self, path: str, value: Any) -> Report:
         """A new report with the figure at ``path`` replaced (amounts in 万元).
 
@@ -338,6 +359,7 @@ class Report:
                 raise _path_error(steps[: depth + 1], f"no such figure: {parent} is {kind}")
         return self._replace(data)
 
+    @_exact
     def with_reason(self, sentence: str, zh: str, en: str | None = None) -> Report:
         """A new report with the user's reason for one sentence, in both languages."""
         data = self.figures.model_dump(mode="json", exclude_none=True)

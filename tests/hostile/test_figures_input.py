@@ -7,6 +7,7 @@ The files are the lakeside example with one line changed.
 
 from __future__ import annotations
 
+import decimal
 import json
 import os
 import re
@@ -658,3 +659,39 @@ def test_a_class_with_tens_of_thousands_of_items_is_checked_promptly(tmp_path, c
     out = json.loads(capsys.readouterr().out)
     assert code == 1  # the items do not add up to the class: found, and promptly
     assert "items-sum" in {record["code"] for record in out}
+
+
+# -- the caller's decimal context: never narrator's ------------------------------------------
+
+
+def _context(setting: str) -> decimal.Context:
+    context = decimal.Context()
+    if setting.startswith("prec="):
+        context.prec = int(setting.removeprefix("prec="))
+    elif setting == "rounding=floor":
+        context.prec, context.rounding = 5, decimal.ROUND_FLOOR
+    elif setting == "trap inexact":
+        context.traps[decimal.Inexact] = True
+    elif setting == "Emax=3":
+        context.Emax = 3
+    return context
+
+
+@pytest.mark.parametrize(
+    "setting", ["prec=4", "prec=6", "rounding=floor", "trap inexact", "Emax=3"]
+)
+def test_a_callers_decimal_context_changes_nothing(report, setting):
+    expected = (report.render("zh"), report.render("en"), [d.code for d in report.check()])
+    written = report.render("zh")
+    previous = decimal.getcontext()
+    caller = _context(setting)
+    decimal.setcontext(caller)
+    try:
+        again = narrator.load(LAKESIDE)
+        got = (again.render("zh"), again.render("en"), [d.code for d in again.check()])
+        assert got == expected
+        assert again.with_figure("income.other", "42.18").render("zh") == expected[0]
+        assert [f.code for f in again.verify(written)] == [f.code for f in report.verify(written)]
+        assert decimal.getcontext() is caller  # and the caller's is left as it was
+    finally:
+        decimal.setcontext(previous)
