@@ -308,3 +308,15 @@ def test_a_report_with_thousands_of_projects_is_verified_promptly():
     text = report.render("zh")
     findings = finishes(lambda: report.verify(text), 15)
     assert [f.code for f in findings] == []  # its own output, never flagged
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md"])
+def test_a_text_longer_than_any_report_is_refused_before_it_is_verified(tmp_path, capsys, suffix):
+    from narrator import load
+
+    one = load(LAKESIDE).render("zh")
+    report = tmp_path / f"report{suffix}"
+    report.write_text(one * (1_100_000 // len(one) + 1), encoding="utf-8")
+    code = finishes(lambda: main(["verify", str(report), "--figures", str(LAKESIDE)]), 10)
+    err = capsys.readouterr().err
+    assert code == 2 and "holds more text than a report" in err
