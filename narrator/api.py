@@ -33,7 +33,7 @@ def load(
         return Report(figures, profile=profile, phrasebanks=phrasebanks, style=style)
     except FiguresError as exc:
         if isinstance(source, str | Path) and exc.source == "<figures>":
-            raise FiguresError(str(source), exc.problems) from None  # name the file
+            raise FiguresError(str(source), exc.problems, exc.lines) from None  # name the file
         raise
 
 

@@ -695,3 +695,29 @@ def test_a_callers_decimal_context_changes_nothing(report, setting):
         assert decimal.getcontext() is caller  # and the caller's is left as it was
     finally:
         decimal.setcontext(previous)
+
+
+# -- every problem names its line -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "at"),
+    [
+        (AMOUNT_LINE, "  other: 0x1F", "income.other", "  other: 0x1F"),
+        (AMOUNT_LINE, "  other: yes", "income.other", "  other: yes"),
+        (AMOUNT_LINE, "  other: -0", "income.other", "  other: -0"),
+        (COUNT_LINE, "    groups: 1.5", "three_public.overseas.groups", "    groups: 1.5"),
+        (AMOUNT_LINE, "  othre: 42.18", "income.othre", "  othre: 42.18"),  # unknown field
+        ("    total: 4072.18", "", "income.fiscal.total", "  fiscal:"),  # missing: its mapping
+    ],
+    ids=["hex", "yes", "negative zero", "fraction count", "misspelt", "missing"],
+)
+def test_each_problem_names_the_line_of_its_field(tmp_path, capsys, old, new, field, at):
+    text = _replace(old, new)
+    path = _write(tmp_path, text)
+    err = refused_by_cli(capsys, path, f"  {field}: ")
+    line = next(entry for entry in err.splitlines() if entry.startswith(f"  {field}: "))
+    assert line.endswith(f"(line {_line_of(text, at)})"), line
+    with pytest.raises(FiguresError) as info:
+        narrator.load(path)
+    assert f"(line {_line_of(text, at)})" in str(info.value)
