@@ -12,6 +12,7 @@ import json
 import os
 import pickle
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -494,3 +495,17 @@ def test_a_huge_layer_file_is_refused_without_being_read(tmp_path, capsys):
     assert f"{path}: is too large" in err
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     assert grown < 512 * 1024, f"{grown} KiB read for a file that is refused"
+
+
+@pytest.mark.parametrize("same_id", [False, True], ids=["many rules", "one rule many times"])
+def test_a_rule_file_of_thousands_of_rules_is_refused_promptly(tmp_path, capsys, same_id):
+    entries = "".join(
+        f"  - id: r{0 if same_id else i}\n    description: d\n    kinds: [change]\n"
+        f"    when: \"state == 'x{i}' and current > {i}\"\n    reason: new_unit\n"
+        for i in range(5000)
+    )
+    overlay = layer(tmp_path / "layer", {"rules.yaml": "rules:\n" + entries})
+    started = time.monotonic()
+    err = refused(capsys, "render", str(LAKESIDE), "--phrasebank", str(overlay))
+    assert f"{overlay / 'rules.yaml'}: more than 1000 rules" in err
+    assert time.monotonic() - started < 10
