@@ -505,6 +505,10 @@ def _check_overlay(path: Path, name: str, data: Mapping[str, Any], base: Mapping
             raise PhrasebankError(f"{path}:{line}: {key!r} is not a {name} key of the phrasebank")
 
 
+#: The most entries one file of a layer may give (narrator's own text.yaml has about 250).
+MAX_LAYER_ENTRIES = 2000
+
+
 def layer_problems(path: Path, name: str, data: Mapping[str, Any]) -> list[tuple[int, str]]:
     """What one language file of a layer holds that the policy refuses, as (line, message).
 
@@ -515,9 +519,18 @@ def layer_problems(path: Path, name: str, data: Mapping[str, Any]) -> list[tuple
     problems: list[tuple[int, str]] = []
     if name not in ("text", "reasons", *PATTERN_FILES):
         return problems
+    leaves = flatten(data) if name in ("text", "reasons") else string_leaves(data)
+    if len(leaves) > MAX_LAYER_ENTRIES:
+        # Each template is compiled when the layer loads: tens of thousands take minutes.
+        return [
+            (
+                1,
+                f"{name}: {len(leaves):,} entries, "
+                f"more than the {MAX_LAYER_ENTRIES:,} a layer may give",
+            )
+        ]
     lines = key_lines(path)
     env = template_environment()
-    leaves = flatten(data) if name in ("text", "reasons") else string_leaves(data)
     for key, value in leaves.items():
         at = _line_of(lines, key)
         if name in ("text", "reasons"):

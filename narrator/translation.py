@@ -28,6 +28,7 @@ from narrator.datafile import MAX_BYTES, DataFileError, merge, present, require_
 from narrator.phrasebank import (
     LANGUAGE_FILES,
     LOOKUPS,
+    MAX_LAYER_ENTRIES,
     PATTERN_FILES,
     PhrasebankError,
     Profile,
@@ -195,11 +196,14 @@ def read_stack(profile: str | None = None, extra: Sequence[str | Path] = ()) -> 
                     continue
                 if not isinstance(data, Mapping):
                     continue
-                if table in PATTERN_FILES:
+                too_many = table in ("text", "reasons") and len(flatten(data)) > MAX_LAYER_ENTRIES
+                if table in PATTERN_FILES or too_many:
                     for line, message in layer_problems(path, table, data):
                         stack.problems.append(
                             Problem("unsafe", "error", str(path), line, "", message)
                         )
+                if too_many:
+                    continue  # its templates are not compiled one by one
                 stack.data[lang][table] = merge(stack.data[lang].get(table, {}), data)
                 if table not in TABLES:
                     continue

@@ -509,3 +509,18 @@ def test_a_rule_file_of_thousands_of_rules_is_refused_promptly(tmp_path, capsys,
     err = refused(capsys, "render", str(LAKESIDE), "--phrasebank", str(overlay))
     assert f"{overlay / 'rules.yaml'}: more than 1000 rules" in err
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("table", ["reasons", "text"])
+def test_a_layer_file_of_thousands_of_templates_is_refused_promptly(tmp_path, capsys, table):
+    entries = "".join(
+        f'r{i}: "原因{{{{ year }}}}{i}{{% if year > {i} %}}a{{% endif %}}"\n' for i in range(6000)
+    )
+    overlay = layer(tmp_path / "layer", {f"zh/{table}.yaml": entries})
+    path = overlay / "zh" / f"{table}.yaml"
+    started = time.monotonic()
+    err = refused(capsys, "render", str(LAKESIDE), "--phrasebank", str(overlay))
+    assert f"{path}:1: {table}: 6,000 entries, more than the 2,000" in err
+    assert time.monotonic() - started < 10
+    problems = [p for p in check(None, [overlay]) if p.file == str(path)]
+    assert any("more than the 2,000" in p.message for p in problems)
