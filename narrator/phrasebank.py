@@ -215,7 +215,17 @@ class Step:
     says: str | None = None
 
 
+#: The most entries an outline may have (narrator's own have under 100): each one's
+#: conditions are compiled and evaluated for every report.
+MAX_OUTLINE = 1000
+
+
 def _steps(outline: Sequence[Any], origin: Path) -> tuple[Step, ...]:
+    if len(outline) > MAX_OUTLINE:
+        raise PhrasebankError(
+            f"{origin}: an outline of {len(outline):,} entries, more than the {MAX_OUTLINE:,} "
+            "a profile may have"
+        )
     steps = []
     for index, entry in enumerate(outline):
         if not isinstance(entry, Mapping):

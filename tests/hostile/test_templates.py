@@ -524,3 +524,15 @@ def test_a_layer_file_of_thousands_of_templates_is_refused_promptly(tmp_path, ca
     assert time.monotonic() - started < 10
     problems = [p for p in check(None, [overlay]) if p.file == str(path)]
     assert any("more than the 2,000" in p.message for p in problems)
+
+
+def test_a_profile_outline_of_thousands_of_entries_is_refused_promptly(tmp_path, capsys):
+    entries = "".join(
+        f'  - {{paragraph: public_tables.body, when: "f.unit.year > {i}"}}\n' for i in range(5000)
+    )
+    profile = "extends: zhejiang-2019\nlayers: [..]\noutline:\n" + entries
+    overlay = layer(tmp_path / "layer", {"profiles/big.yaml": profile})
+    started = time.monotonic()
+    err = refused(capsys, "render", str(LAKESIDE), "--phrasebank", str(overlay), "--profile", "big")
+    assert f"{overlay / 'profiles' / 'big.yaml'}: an outline of 5,000 entries" in err
+    assert time.monotonic() - started < 10
