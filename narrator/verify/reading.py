@@ -277,8 +277,15 @@ PDF_MEMORY_BYTES = 1536 * 1024 * 1024
 #: The child: pdfplumber's text of each page, as JSON on standard output.
 _PDF_CHILD = """
 import json, sys
+path, most_pages, most_chars, seconds, memory = sys.argv[1], *map(int, sys.argv[2:6])
+try:
+    import resource
+except ImportError:  # no such limits here: the parent's timeout still holds
+    pass
+else:
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
 import pdfplumber
-path, most_pages, most_chars = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 texts, total = [], 0
 with pdfplumber.open(path) as pdf:
     if len(pdf.pages) > most_pages:
@@ -296,13 +303,6 @@ json.dump({"texts": texts}, sys.stdout, ensure_ascii=False)
 """
 
 
-def _pdf_limits() -> None:  # pragma: no cover - runs in the child before exec
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (PDF_MEMORY_BYTES, PDF_MEMORY_BYTES))
-    resource.setrlimit(resource.RLIMIT_CPU, (PDF_SECONDS, PDF_SECONDS + 1))
-
-
 def _pdf(path: Path) -> Source:
     import json
     import subprocess
@@ -314,12 +314,11 @@ def _pdf(path: Path) -> Source:
         raise ReportReadError(
             f"{path}: reading PDF needs pdfplumber, an optional extra: {PDF_EXTRA}"
         ) from None
-    limits = _pdf_limits if sys.platform != "win32" else None
-    command = [sys.executable, "-c", _PDF_CHILD, str(path), str(MAX_PAGES), str(MAX_TEXT_CHARS)]
+    limits = (MAX_PAGES, MAX_TEXT_CHARS, PDF_SECONDS, PDF_MEMORY_BYTES)
+    command = [sys.executable, "-c", _PDF_CHILD, str(path), *map(str, limits)]
     try:
-        done = subprocess.run(
-            command, capture_output=True, timeout=PDF_SECONDS, preexec_fn=limits, check=False
-        )
+        # The child limits itself first thing (no preexec_fn: it is unsafe with threads).
+        done = subprocess.run(command, capture_output=True, timeout=PDF_SECONDS, check=False)
     except subprocess.TimeoutExpired:
         raise ReportReadError(
             f"{path}: reading this PDF took more than {PDF_SECONDS} seconds: not a report's PDF"
