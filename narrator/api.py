@@ -23,15 +23,17 @@ def load(
     style: Mapping[str, str] | None = None,
 ) -> Report:
     """Load figures (a YAML/JSON path or a mapping) into a :class:`~narrator.report.Report`."""
+    from narrator.derive import exact
     from narrator.figures import FiguresError, load_figures
     from narrator.report import Report
 
-    figures = load_figures(source)
+    with exact():  # the caller's decimal context never reaches a figure
+        figures = load_figures(source)
     try:
         return Report(figures, profile=profile, phrasebanks=phrasebanks, style=style)
     except FiguresError as exc:
         if isinstance(source, str | Path) and exc.source == "<figures>":
-            raise FiguresError(str(source), exc.problems) from None  # name the file
+            raise FiguresError(str(source), exc.problems, exc.lines) from None  # name the file
         raise
 
 

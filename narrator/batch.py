@@ -21,6 +21,7 @@ import json
 import os
 import secrets
 import signal
+import stat
 import sys
 import tempfile
 import threading
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 SUMMARY_NAME = "summary.json"
 #: At most this many groups of colliding outputs are listed in the refusal.
 COLLISIONS_SHOWN = 10
+#: ``--diff`` compares with a file before only up to this size (bytes).
+MAX_COMPARED_BYTES = 64 * 1024 * 1024
 
 Status = Literal["ok", "invalid", "refused", "failed"]
 
@@ -68,6 +71,8 @@ class Job:
 
     input: Path
     targets: tuple[tuple[str, Path], ...]
+    #: The folder every target lies below (OUTDIR): no folder between may be a link.
+    root: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -170,7 +175,7 @@ def plan(paths: Iterable[str | Path], outdir: Path, options: Options) -> list[Jo
         if identity in seen:  # the same file given twice, or given and found in a folder
             continue
         seen.add(identity)
-        jobs.append(Job(found.path, _targets(found, outdir, options)))
+        jobs.append(Job(found.path, _targets(found, outdir, options), outdir))
     if not jobs:
         suffixes = ", ".join(FIGURE_SUFFIXES)
         raise UsageError(f"nothing to render: no figures files ({suffixes}) in {', '.join(given)}")
@@ -268,11 +273,20 @@ def _create_temporary(target: Path) -> tuple[int, Path]:
             continue
 
 
-def write_atomically(target: Path, content: str | bytes | Iterable[str]) -> None:
-    """Write to a temporary file in the target's folder, then rename it into place."""
+def write_atomically(
+    target: Path, content: str | bytes | Iterable[str], root: Path | None = None
+) -> None:
+    """Write to a temporary file in the target's folder, then rename it into place.
+
+    With ``root``, every folder from ``root`` down to the target's is made or must be a
+    real folder: a symbolic link below OUTDIR would carry the output out of it.
+    """
     global _writing
     _check_parent()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if root is None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        _real_folders(root, target.parent)
     handle, temporary = _create_temporary(target)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -290,6 +304,21 @@ def write_atomically(target: Path, content: str | bytes | Iterable[str]) -> None
         raise
     finally:
         _writing = None
+
+
+def _real_folders(root: Path, folder: Path) -> None:
+    """Make each folder from ``root`` (exclusive) down to ``folder``; refuse a link."""
+    current = root
+    for part in folder.relative_to(root).parts:
+        current = current / part
+        with suppress(FileExistsError):
+            os.mkdir(current)
+        info = os.lstat(current)
+        if not stat.S_ISDIR(info.st_mode):
+            kind = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a folder"
+            raise InputError(
+                f"{current}: is {kind}; outputs are written only into real folders below {root}"
+            )
 
 
 def _check_parent() -> None:
@@ -354,7 +383,7 @@ def render_one(job: Job, options: Options) -> Outcome:
             content = report.render(lang, options.format)
             if options.diff:
                 outcome.changes.append(compare_output(target, content))
-            write_atomically(target, content)
+            write_atomically(target, content, job.root)
             outcome.outputs.append(str(target))
     except InputError as exc:
         outcome.status = "invalid"
@@ -373,8 +402,14 @@ def compare_output(target: Path, content: str | bytes) -> OutputChange:
     """
     import difflib
 
-    if not target.is_file():
+    try:
+        info = os.lstat(target)
+    except OSError:
         return OutputChange(str(target), "new")
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_COMPARED_BYTES:
+        # Never followed or read whole: a link may point at any file, a huge one fill memory.
+        kind = "not a regular file" if not stat.S_ISREG(info.st_mode) else "too large to compare"
+        return OutputChange(str(target), "changed", note=f"the file before is {kind}; replaced")
     try:
         old = target.read_bytes()
         if isinstance(content, bytes):

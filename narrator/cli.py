@@ -186,7 +186,7 @@ def _phrasebank(args: argparse.Namespace) -> int:
         path, count = translation.stamp(args.profile, args.phrasebank, args.layer)
         print(f"narrator: {count} English entries stamped in {path}", file=sys.stderr)
         return EXIT_OK
-    from babel.messages.pofile import read_po, write_po
+    from babel.messages.pofile import write_po
 
     if args.tool == "export-po":
         catalog = translation.export_po(args.profile, args.phrasebank, args.lang)
@@ -194,11 +194,7 @@ def _phrasebank(args: argparse.Namespace) -> int:
             write_po(stream, catalog, width=100, sort_output=False)
         print(f"narrator: {len(catalog)} messages written to {args.output}", file=sys.stderr)
         return EXIT_OK
-    try:
-        with open(args.file, "rb") as stream:
-            catalog = read_po(stream, abort_invalid=True)
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"{args.file}: cannot be read as a PO file: {exc}") from exc
+    catalog = translation.read_po(args.file)
     result = translation.import_po(
         catalog, args.into, args.profile, args.phrasebank, source=args.file
     )

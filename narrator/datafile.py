@@ -186,6 +186,23 @@ def require_regular_file(path: str | Path) -> os.stat_result:
     return info
 
 
+def present(path: str | Path) -> bool:
+    """Whether an optional data file is there to be read: False when nothing is at
+    ``path``, True for a regular file (or a link to one). Anything else there is refused,
+    never skipped: a FIFO or a folder in a file's place would otherwise leave that file's
+    content silently out."""
+    source = str(path)
+    try:
+        info = os.stat(source)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        raise DataFileError(source, f"cannot be read: {_os_reason(exc)}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise DataFileError(source, f"cannot be read: {_kind(info.st_mode)}, not a regular file")
+    return True
+
+
 def _read_bytes(source: str, max_bytes: int) -> bytes:
     info = require_regular_file(source)
     _check_size(source, info.st_size, max_bytes)
@@ -771,6 +788,7 @@ __all__ = [
     "number",
     "parse_data",
     "parse_data_file",
+    "present",
     "read_data",
     "read_data_file",
     "require_regular_file",

@@ -7,9 +7,40 @@ rounds again. A zero denominator gives a *state* the wording uses, never a numbe
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
+from decimal import (
+    ROUND_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
 from typing import Literal
+
+#: The context every figure is computed in, whatever context the caller's thread has set:
+#: a caller's lower precision would round sums and differences silently, its traps
+#: (Inexact) or limits (Emax) would fail a report midway. Python's default context.
+CONTEXT = Context(
+    prec=28,
+    rounding=ROUND_HALF_EVEN,
+    Emin=-999999,
+    Emax=999999,
+    capitals=1,
+    clamp=0,
+    flags=[],
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
+
+
+def exact() -> AbstractContextManager[Context]:
+    """A block computed in :data:`CONTEXT` (the caller's context is restored after it)."""
+    return localcontext(CONTEXT)
+
 
 #: Percentages are printed with two decimals (87.14%).
 PERCENT_PLACES = Decimal("0.01")

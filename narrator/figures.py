@@ -40,6 +40,7 @@ from narrator.datafile import (
     number,
     parse_data,
     read_data,
+    read_data_file,
     unsafe_character,
     visible,
 )
@@ -63,19 +64,39 @@ AmountUnit = Literal["万元", "元"]
 class FiguresError(InputError):
     """The figures cannot be read or are invalid; ``problems`` lists (path, message)."""
 
-    def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        source: str,
+        problems: list[tuple[str, str]],
+        lines: Mapping[str, int] | None = None,
+    ) -> None:
         self.source = source
         self.problems = problems
+        #: The line of each field the file gave, by path (empty for a mapping).
+        self.lines: Mapping[str, int] = lines or {}
         if len(problems) == 1 and not problems[0][0]:  # the file itself: one line
             super().__init__(f"{source}: {_clip(problems[0][1], 400)}")
             return
-        lines = [f"{source}: invalid figures"] + [
-            f"  {_clip(path, 120) or '<root>'}: {_clip(message, 300)}"
+        lines_ = [f"{source}: invalid figures"] + [
+            f"  {_clip(path, 120) or '<root>'}: {_clip(message, 300)}{self._where(path)}"
             for path, message in problems[:SHOWN_PROBLEMS]
         ]
         if len(problems) > SHOWN_PROBLEMS:
-            lines.append(f"  … and {len(problems) - SHOWN_PROBLEMS} more")
-        super().__init__("\n".join(lines))
+            lines_.append(f"  … and {len(problems) - SHOWN_PROBLEMS} more")
+        super().__init__("\n".join(lines_))
+
+    def _where(self, path: str) -> str:
+        """`` (line N)``: the line of the field, or of the nearest part of the file that
+        holds it (a missing field's mapping); empty when the file's lines are not known."""
+        while path:
+            line = self.lines.get(path)
+            if line is not None:
+                return f" (line {line})"
+            cut = max(path.rfind("."), path.rfind("["))
+            if cut <= 0:
+                break
+            path = path[:cut]
+        return ""
 
 
 def _clip(text: str, limit: int) -> str:
@@ -859,8 +880,11 @@ def _message(error: Any) -> str:
     return message.removeprefix("Value error, ")
 
 
-def validate(data: Any, *, source: str = "<mapping>") -> Figures:
-    """Validate plain data into :class:`Figures`, or raise :class:`FiguresError`."""
+def validate(
+    data: Any, *, source: str = "<mapping>", lines: Mapping[str, int] | None = None
+) -> Figures:
+    """Validate plain data into :class:`Figures`, or raise :class:`FiguresError` (naming
+    the line of each field, given the file's ``lines``)."""
     if not isinstance(data, Mapping):
         kind = "empty" if data is None else type(data).__name__
         raise FiguresError(source, [("", f"a figures file must be a mapping, got {kind}")])
@@ -871,13 +895,19 @@ def validate(data: Any, *, source: str = "<mapping>") -> Figures:
         problems: dict[tuple[str, str], None] = {}
         for error in exc.errors():
             problems[(_path(error["loc"]), _message(error))] = None
-        raise FiguresError(source, list(problems)) from None
+        raise FiguresError(source, list(problems), lines) from None
 
 
 def load_figures(source: str | Path | Mapping[str, Any]) -> Figures:
     """Load figures from a YAML/JSON path or a mapping."""
     if isinstance(source, str | Path):
-        return validate(read_file(source), source=str(source))
+        try:
+            found = read_data_file(source)
+        except DataFileError as exc:
+            raise _read_error(exc) from exc
+        if found.data is None:
+            raise FiguresError(str(source), [("", "the file is empty")])
+        return validate(found.data, source=str(source), lines=found.lines)
     return validate(source)
 
 

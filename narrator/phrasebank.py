@@ -21,6 +21,8 @@ on first use, per phrasebank.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +33,14 @@ from typing import Any
 from jinja2 import StrictUndefined, Template, TemplateError
 
 from narrator import cache as disk_cache
-from narrator.datafile import DataFileError, merge, read_data, read_data_file
+from narrator.datafile import (
+    MAX_BYTES,
+    DataFileError,
+    merge,
+    present,
+    read_data,
+    read_data_file,
+)
 from narrator.errors import InputError
 from narrator.numbers import NumberFormatter, store_words
 from narrator.rules import USER_REASON, RuleSet, condition_environment
@@ -206,7 +215,17 @@ class Step:
     says: str | None = None
 
 
+#: The most entries an outline may have (narrator's own have under 100): each one's
+#: conditions are compiled and evaluated for every report.
+MAX_OUTLINE = 1000
+
+
 def _steps(outline: Sequence[Any], origin: Path) -> tuple[Step, ...]:
+    if len(outline) > MAX_OUTLINE:
+        raise PhrasebankError(
+            f"{origin}: an outline of {len(outline):,} entries, more than the {MAX_OUTLINE:,} "
+            "a profile may have"
+        )
     steps = []
     for index, entry in enumerate(outline):
         if not isinstance(entry, Mapping):
@@ -496,6 +515,10 @@ def _check_overlay(path: Path, name: str, data: Mapping[str, Any], base: Mapping
             raise PhrasebankError(f"{path}:{line}: {key!r} is not a {name} key of the phrasebank")
 
 
+#: The most entries one file of a layer may give (narrator's own text.yaml has about 250).
+MAX_LAYER_ENTRIES = 2000
+
+
 def layer_problems(path: Path, name: str, data: Mapping[str, Any]) -> list[tuple[int, str]]:
     """What one language file of a layer holds that the policy refuses, as (line, message).
 
@@ -506,9 +529,18 @@ def layer_problems(path: Path, name: str, data: Mapping[str, Any]) -> list[tuple
     problems: list[tuple[int, str]] = []
     if name not in ("text", "reasons", *PATTERN_FILES):
         return problems
+    leaves = flatten(data) if name in ("text", "reasons") else string_leaves(data)
+    if len(leaves) > MAX_LAYER_ENTRIES:
+        # Each template is compiled when the layer loads: tens of thousands take minutes.
+        return [
+            (
+                1,
+                f"{name}: {len(leaves):,} entries, "
+                f"more than the {MAX_LAYER_ENTRIES:,} a layer may give",
+            )
+        ]
     lines = key_lines(path)
     env = template_environment()
-    leaves = flatten(data) if name in ("text", "reasons") else string_leaves(data)
     for key, value in leaves.items():
         at = _line_of(lines, key)
         if name in ("text", "reasons"):
@@ -601,13 +633,13 @@ class Phrasebank:
         rules = RuleSet()
         for index, layer in enumerate(self.layers):
             catalog_file = layer / "catalog.yaml"
-            if catalog_file.is_file():
+            if present(catalog_file):
                 catalog = _mapping(_read_layer_file(catalog_file), str(catalog_file))
                 for part in ("codes", "lists"):
                     _mapping(catalog.get(part), f"{catalog_file}: {part}")
                 self._catalog = merge(self._catalog, catalog)
             rules_file = layer / "rules.yaml"
-            if rules_file.is_file():
+            if present(rules_file):
                 data = _read_layer_file(rules_file) or {}
                 entries = data.get("rules", []) if isinstance(data, Mapping) else None
                 if not isinstance(entries, list | tuple):
@@ -618,7 +650,7 @@ class Phrasebank:
             for lang in LANGUAGES:
                 for name in LANGUAGE_FILES:
                     path = layer / lang / f"{name}.yaml"
-                    if not path.is_file():
+                    if not present(path):
                         continue
                     data = _mapping(_read_layer_file(path), str(path))
                     current = self._lang_data[lang].get(name, {})
@@ -997,7 +1029,15 @@ def _cache_entry(name: str, extra: Sequence[str | Path]) -> str | None:
     try:
         for path in (*profiles, *layer_files(layers)):
             parts.append(str(path).encode())
-            parts.append(path.read_bytes() if path.is_file() else b"\0absent")
+            try:
+                info = os.stat(path)
+            except (FileNotFoundError, NotADirectoryError):
+                parts.append(b"\0absent")
+                continue
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+                return None  # no entry: reading the layer refuses the file, naming it
+            with open(path, "rb") as stream:
+                parts.append(stream.read(MAX_BYTES + 1))
     except OSError:
         return None
     return disk_cache.name(parts)

@@ -17,7 +17,7 @@ from typing import Any
 from narrator.decisions import Facts, Line, Sentence
 from narrator.derive import Change, Completion
 from narrator.document import Block, Document, Heading, Paragraph
-from narrator.figures import Text
+from narrator.figures import AMOUNT_LIMIT_WAN, Text
 from narrator.outline import budgeted, evaluate, picked
 from narrator.phrasebank import (
     Language,
@@ -153,6 +153,18 @@ _CHANGE_OPTIONS: Mapping[str, str] = {
 }
 
 
+def _amount_value(value: object) -> Decimal:
+    """An amount a template hands ``amount()``, checked while the template still runs:
+    formatting is deferred to the end of the sentence, where a failure could no longer
+    name the template."""
+    if not isinstance(value, Decimal | int) or isinstance(value, bool):
+        raise TypeError(f"an amount must be a Decimal, got {type(value).__name__}")
+    number = Decimal(value)
+    if not number.is_finite() or abs(number) >= AMOUNT_LIMIT_WAN:
+        raise ValueError(f"an amount must be finite and below {AMOUNT_LIMIT_WAN:,} 万元")
+    return number
+
+
 class Renderer:
     """Renders facts in one language."""
 
@@ -261,9 +273,7 @@ class Renderer:
         The amounts of one sentence share one scale and one number of decimals
         (:meth:`NumberFormatter.amounts`); until then the amount is held as a mark.
         """
-        if not isinstance(value, Decimal | int) or isinstance(value, bool):
-            raise TypeError(f"an amount must be a Decimal, got {type(value).__name__}")
-        self._held.append(Decimal(value))
+        self._held.append(_amount_value(value))
         return f"{_HOLD_MARKS[0]}{len(self._held) - 1}{_HOLD_MARKS[1]}"
 
     def amount_alone(self, value: Decimal | int) -> str:
@@ -271,7 +281,7 @@ class Renderer:
         formatted at once by the language's ``alone`` style, else held like :meth:`amount`."""
         if not self.numbers.writes_alone:
             return self.amount(value)
-        return self.numbers.amount_alone(value)
+        return self.numbers.amount_alone(_amount_value(value))
 
     def _release(self, text: str) -> str:
         """Format the held amounts of ``text``, sentence by sentence (the style's breaks)."""

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar, overload
 
 from narrator.decisions import Facts, decide, resolve_style
+from narrator.derive import exact
 from narrator.document import Document
+from narrator.errors import UsageError
 from narrator.figures import Figures, FiguresError, validate
 from narrator.formats import Output, format_for_path, get_format, writer
 from narrator.phrasebank import LANGUAGES, Phrasebank, UnknownProfileError, load_phrasebank
@@ -21,6 +24,18 @@ if TYPE_CHECKING:
 
 LangChoice = str  # "zh", "en" or "both"
 _T = TypeVar("_T")
+_P = ParamSpec("_P")
+
+
+def _exact(method: Callable[_P, _T]) -> Callable[_P, _T]:
+    """``method`` computed in narrator's own decimal context, not the caller's."""
+
+    @functools.wraps(method)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        with exact():
+            return method(*args, **kwargs)
+
+    return run
 
 
 class Report:
@@ -58,6 +73,7 @@ class Report:
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"a Report cannot be changed ({name})")
 
+    @_exact
     def __init__(
         self,
         figures: Figures,
@@ -67,6 +83,12 @@ class Report:
         style: Mapping[str, str] | None = None,
     ) -> None:
         init = object.__setattr__
+        if isinstance(phrasebanks, str | Path):  # one folder, not its characters
+            phrasebanks = (phrasebanks,)
+        if style is not None and not isinstance(style, Mapping):
+            raise UsageError(
+                f"style must be a mapping of option names to values, got {type(style).__name__}"
+            )
         init(self, "figures", figures)
         init(self, "phrasebanks", tuple(phrasebanks))
         init(self, "profile_name", profile or figures.profile)
@@ -91,6 +113,7 @@ class Report:
             {**chosen.style, **self.figures.style, **chosen.prescribes, **self._style_override}
         )
 
+    @_exact
     def _once(self, key: Any, make: Callable[[], _T]) -> _T:
         """``make()``'s value, computed the first time ``key`` is asked for."""
         cache: dict[Any, Any] = self._cache
@@ -126,6 +149,7 @@ class Report:
         )
         return list(found)
 
+    @_exact
     def verify(self, text_or_path: str | Path | Source) -> Findings:
         """Where a report written by people is wrong against these figures.
 
@@ -133,8 +157,13 @@ class Report:
         file (see :mod:`narrator.verify`). The findings are a list; in a notebook they show
         the report with each finding highlighted.
         """
-        from narrator.verify import verify  # imported when first needed
+        from narrator.verify import Source, verify  # imported when first needed
 
+        if not isinstance(text_or_path, str | Path | Source):
+            raise UsageError(
+                "a report to verify is a path or the report's text, "
+                f"got {type(text_or_path).__name__}"
+            )
         return verify(self, text_or_path)
 
     def document(self, lang: str = "zh", *, tables: bool = False) -> Document:
@@ -175,6 +204,7 @@ class Report:
     def render(
         self, lang: LangChoice = ..., format: str = ..., *, tables: bool | None = ...
     ) -> Output: ...
+    @_exact
     def render(
         self, lang: LangChoice = "zh", format: str = "text", *, tables: bool | None = None
     ) -> Output:
@@ -187,6 +217,7 @@ class Report:
         with_tables = spec.tables if tables is None else tables
         return writer(spec.name)(self.documents(lang, tables=with_tables))
 
+    @_exact
     def write(
         self,
         path: str | Path,
@@ -199,10 +230,13 @@ class Report:
         target = Path(path)
         name = format or format_for_path(target).name
         content = self.render(lang, name, tables=tables)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+        try:
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{target}: cannot be written: {exc.strerror or exc}") from None
         return target
 
     # -- notebooks ------------------------------------------------------------
@@ -228,6 +262,7 @@ class Report:
             f"profile={self.bank.profile.name}>"
         )
 
+    @_exact
     def explain(self) -> list[dict[str, Any]]:
         """One entry per sentence that carries a reason or a computed number.
 
@@ -282,12 +317,15 @@ class Report:
             style=self._style_override,
         )
 
+    @_exact
     def with_figure(self, path: str, value: Any) -> Report:
         """A new report with the figure at ``path`` replaced (amounts in 万元).
 
         ``path`` is dotted, with list items as the checker names them or as numbers:
         ``general_budget.classes[0].amount`` or ``general_budget.classes.0.amount``.
         """
+        if not isinstance(path, str):
+            raise UsageError(f"a figure's path is a text such as 'income.total', got {path!r:.60}")
         steps = _figure_path(path)
         if steps[0] == "amount_unit" and value != "万元":
             # The report's amounts are already in 万元; another unit would rescale them all.
@@ -321,6 +359,7 @@ class Report:
                 raise _path_error(steps[: depth + 1], f"no such figure: {parent} is {kind}")
         return self._replace(data)
 
+    @_exact
     def with_reason(self, sentence: str, zh: str, en: str | None = None) -> Report:
         """A new report with the user's reason for one sentence, in both languages."""
         data = self.figures.model_dump(mode="json", exclude_none=True)

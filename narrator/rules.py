@@ -134,6 +134,9 @@ class Rule:
 
 #: Sentence keys whose applicable rules a rule set remembers (bounded for long batches).
 _APPLYING_CACHE_SIZE = 4096
+#: The most rules a rule set may hold: narrator's own are ten, and each one's condition is
+#: compiled and tried for every sentence (tens of thousands took minutes).
+MAX_RULES = 1000
 _RULE_KEYS = {"id", "description", "kinds", "when", "reason", "sentences", "unless", "prescribed"}
 _OVERLAY_KEYS = {"position", "before", "disabled"}
 
@@ -199,9 +202,11 @@ class RuleSet:
         """
         rules = list(self.rules)
         top = 0  # new rules of one file go first, in the file's order
-        for entry in entries:
+        for count, entry in enumerate(entries):
             if not isinstance(entry, Mapping):
                 raise RuleError(f"{origin}: each rule must be a mapping")
+            if count >= MAX_RULES or len(rules) >= MAX_RULES:
+                raise RuleError(f"{origin}: more than {MAX_RULES} rules; no region needs so many")
             ids = [rule.id for rule in rules]
             rule_id = entry.get("id")
             if entry.get("disabled"):

@@ -24,10 +24,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from jinja2 import TemplateError, TemplateSyntaxError, meta, nodes
 
-from narrator.datafile import merge
+from narrator.datafile import MAX_BYTES, DataFileError, merge, present, require_regular_file
 from narrator.phrasebank import (
     LANGUAGE_FILES,
     LOOKUPS,
+    MAX_LAYER_ENTRIES,
     PATTERN_FILES,
     PhrasebankError,
     Profile,
@@ -136,7 +137,7 @@ def sources_path(layer: Path) -> Path:
 
 def read_sources(layer: Path) -> dict[str, str]:
     path = sources_path(layer)
-    if not path.is_file():
+    if not present(path):
         return {}
     data = read_layer_file(path) or {}
     if not isinstance(data, Mapping):
@@ -176,7 +177,7 @@ def read_stack(profile: str | None = None, extra: Sequence[str | Path] = ()) -> 
         stack.data[lang] = {}
     for layer in layers:
         rules_file = layer / "rules.yaml"
-        if rules_file.is_file():
+        if present(rules_file):
             try:
                 rules_data = read_layer_file(rules_file) or {}
                 stack.rules = stack.rules.overlay(rules_data.get("rules", []), str(rules_file))
@@ -185,7 +186,7 @@ def read_stack(profile: str | None = None, extra: Sequence[str | Path] = ()) -> 
         for lang in ("zh", "en"):
             for table in LANGUAGE_FILES:
                 path = layer / lang / f"{table}.yaml"
-                if not path.is_file():
+                if not present(path):
                     continue
                 try:
                     data = read_layer_file(path) or {}
@@ -195,11 +196,14 @@ def read_stack(profile: str | None = None, extra: Sequence[str | Path] = ()) -> 
                     continue
                 if not isinstance(data, Mapping):
                     continue
-                if table in PATTERN_FILES:
+                too_many = table in ("text", "reasons") and len(flatten(data)) > MAX_LAYER_ENTRIES
+                if table in PATTERN_FILES or too_many:
                     for line, message in layer_problems(path, table, data):
                         stack.problems.append(
                             Problem("unsafe", "error", str(path), line, "", message)
                         )
+                if too_many:
+                    continue  # its templates are not compiled one by one
                 stack.data[lang][table] = merge(stack.data[lang].get(table, {}), data)
                 if table not in TABLES:
                     continue
@@ -577,6 +581,50 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def read_po(path: str | Path) -> Catalog:
+    """The catalog of a PO file, read as untrusted input: a regular file of at most
+    :data:`~narrator.datafile.MAX_BYTES`, every problem a :class:`PhrasebankError` naming
+    the file (and the line, where the PO parser says it)."""
+    import io
+
+    from babel.messages.pofile import PoFileError
+    from babel.messages.pofile import read_po as parse_po
+
+    source = str(path)
+    too_large = f"{source}: is too large for a PO file (more than {MAX_BYTES:,} bytes)"
+    try:
+        info = require_regular_file(source)  # a FIFO is never opened
+        if info.st_size > MAX_BYTES:
+            raise PhrasebankError(too_large)
+        with open(source, "rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
+    except DataFileError as exc:
+        raise PhrasebankError(str(exc)) from None
+    except OSError as exc:
+        raise PhrasebankError(f"{source}: cannot be read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise PhrasebankError(too_large)
+    try:
+        catalog = parse_po(io.BytesIO(raw), abort_invalid=True)
+    except PoFileError as exc:
+        line = f":{exc.lineno}" if exc.lineno else ""
+        raise PhrasebankError(f"{source}{line}: not a valid PO file: {_clip(str(exc))}") from None
+    except (ValueError, LookupError) as exc:  # an undecodable text, an unknown charset
+        raise PhrasebankError(f"{source}: cannot be read as a PO file: {_clip(str(exc))}") from None
+    for message in catalog:
+        if message.id and not isinstance(message.id, str):
+            line = f":{message.lineno}" if message.lineno else ""
+            raise PhrasebankError(
+                f"{source}{line}: a plural entry (msgid_plural); narrator's PO files give each "
+                "form as an entry of its own (terms:nouns.vehicle.one, .other)"
+            )
+    return catalog
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(frozen=True)
 class Imported:
     """What :func:`import_po` wrote."""
@@ -661,7 +709,7 @@ def _write_overlay(target: Path, changed: Mapping[str, str], stack: Stack) -> li
         if not edits:
             continue
         path = target / "en" / f"{table}.yaml"
-        existing = (read_layer_file(path) or {}) if path.is_file() else {}
+        existing = (read_layer_file(path) or {}) if present(path) else {}
         data: dict[str, Any] = dict(existing)
         merged_en = stack.data["en"].get(table, {})
         for key, value in edits.items():

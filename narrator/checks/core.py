@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from jinja2.exceptions import SecurityError
 
-from narrator.datafile import merge
+from narrator.datafile import merge, present
 from narrator.figures import AmountUnit, BudgetExpenditure, Figures
 from narrator.phrasebank import (
     Language,
@@ -194,7 +194,7 @@ def check_data(layers: tuple[Path, ...]) -> Mapping[str, Any]:
     data: dict[str, Any] = {}
     for layer in layers:
         path = layer / "checks.yaml"
-        if path.is_file():
+        if present(path):
             loaded = read_layer_file(path) or {}
             if not isinstance(loaded, Mapping):
                 raise PhrasebankError(f"{path}: expected a mapping")

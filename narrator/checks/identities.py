@@ -211,12 +211,9 @@ def _budget_structure(ctx: CheckContext) -> Iterator[Diagnostic]:
                     [(None, f"{where}.items[{j}].amount", item.amount) for j, item in top],
                     {"class": cls.code},
                 )
+            under = _items_under(cls.items)
             for j, section_item in enumerate(cls.items):
-                children = [
-                    (k, item)
-                    for k, item in enumerate(cls.items)
-                    if item.code != section_item.code and item.code.startswith(section_item.code)
-                ]
+                children = under.get(section_item.code, [])
                 if children:
                     yield from sum_identity(
                         ctx,
@@ -239,14 +236,29 @@ def _budget_structure(ctx: CheckContext) -> Iterator[Diagnostic]:
             )
 
 
+# A code is a 5-digit 款 or a 7-digit 项 (the model's pattern): the only code another one
+# lies under is its own first five digits. Looked up, not searched: a class may list
+# tens of thousands of items.
+
+
+def _parent(code: str) -> str | None:
+    return code[:5] if len(code) > 5 else None
+
+
 def _top_items(items: tuple[Item, ...]) -> list[tuple[int, Item]]:
     """The items not listed under another listed item (a 项 under its listed 款 is not)."""
-    codes = [item.code for item in items]
-    return [
-        (j, item)
-        for j, item in enumerate(items)
-        if not any(item.code != c and item.code.startswith(c) for c in codes)
-    ]
+    codes = {item.code for item in items}
+    return [(j, item) for j, item in enumerate(items) if _parent(item.code) not in codes]
+
+
+def _items_under(items: tuple[Item, ...]) -> dict[str, list[tuple[int, Item]]]:
+    """The items listed under each code, in their order."""
+    under: dict[str, list[tuple[int, Item]]] = {}
+    for k, item in enumerate(items):
+        parent = _parent(item.code)
+        if parent is not None:
+            under.setdefault(parent, []).append((k, item))
+    return under
 
 
 @check({"item-budgets-sum": "error"}, rounding=True)

@@ -63,6 +63,16 @@ class Verification:
         self.source = source
         lex = lexicon(report.bank)
         self.located: Located = locate(source, lex, Anchors(report.bank, report.figures, lex))
+        located = self.located
+        if not (located.claims or located.titles or any(s.id for s in located.sections)):
+            # "No problems found" would be said of an empty file, a scanned PDF without
+            # its text, a report in English or a path mistaken for a report's text.
+            shown = source.origin if len(source.origin) <= 200 else source.origin[:199] + "…"
+            raise ReportReadError(
+                f"{shown}: nothing in it reads as a final-accounts report in Chinese (no "
+                "section heading, title or figure narrator recognises); a scanned PDF needs "
+                "its text recognised first"
+            )
         comparer = Comparer(
             report,
             self.located,

@@ -15,8 +15,9 @@ reason. Comparing claims with the figures is :mod:`narrator.verify.comparing`'s 
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -412,12 +413,14 @@ class Anchors:
             codes = {n: next(iter(c)) for n, c in owners.items() if len(c) == 1 and len(n) >= 2}
             self.point_codes[budget] = codes
             self.point_regex[budget] = lex.point_pattern(list(codes))
-        self.projects: list[tuple[re.Pattern[str], str]] = []
+        #: Self-evaluated projects by the name a report writes: the first one named so.
+        self.projects: dict[str, str] = {}
         perf = figures.performance
         for index, project in enumerate(perf.self_evaluations if perf else ()):
             for text in (project.name, project.table_name):
                 if text is not None:
-                    self.projects.append((lex.project_pattern(_clean(text.zh)), f"project:{index}"))
+                    self.projects.setdefault(_clean(text.zh), f"project:{index}")
+        self.project_regex = lex.projects_pattern(list(self.projects))
 
     def class_subject(self, budget: str, name: str) -> str | None:
         code = self.class_names.get(name)
@@ -617,30 +620,33 @@ class _Reader:
                 subject = self.anchors.code_subject(sid, m.group("code"))
                 if subject is not None:
                     found.append(_Event(m.start(), 3, m.end(), "anchor", subject, "line"))
-        for regex, subject in self.anchors.projects:
-            for m in regex.finditer(text):
+        if self.anchors.project_regex is not None:
+            for m in self.anchors.project_regex.finditer(text):
+                subject = self.anchors.projects[m.group("project")]
                 found.append(_Event(m.start(), 3, m.end(), "anchor", subject))
         return _select(found)
 
     def events(self) -> list[_Event]:
         lex, text = self.lex, self.text
         anchors = self._anchor_events()
-        covered = [(e.start, e.end) for e in anchors]
+        inside = _Spans((e.start, e.end) for e in anchors)
+        covered_spans = [(e.start, e.end) for e in anchors]
         for pattern in lex.ignore:
-            covered += [(m.start(), m.end()) for m in pattern.finditer(text)]
+            covered_spans += [(m.start(), m.end()) for m in pattern.finditer(text)]
+        covered = _Spans(covered_spans)
         events = list(anchors)
         for m in lex.value.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in covered):
+            if covered.overlaps(m.start(), m.end()):
                 continue
             events.append(_Event(m.start(), 5, m.end(), "value"))
         for kind, pattern in lex.skip.items():
             for m in pattern.finditer(text):
-                if m.end() > m.start() and not _inside(m.start(), anchors):
+                if m.end() > m.start() and not inside.contains(m.start()):
                     events.append(_Event(m.start(), 2, m.end(), "skip", detail=kind))
         relations: list[_Event] = []
         for kind, pattern in lex.relations.items():
             for m in pattern.finditer(text):
-                if not _inside(m.start(), anchors):
+                if not inside.contains(m.start()):
                     detail = f"{kind}:{m.groupdict().get('word') or ''}"
                     relations.append(_Event(m.start(), 4, m.end(), "relation", detail=detail))
         events += _select(relations)
@@ -653,9 +659,9 @@ class _Reader:
                 events.append(_Event(i, 0, i + 1, "stop"))
             elif char == "；":
                 events.append(_Event(i, 0, i + 1, "semi"))
-            elif char == "（" and not _inside(i, anchors):
+            elif char == "（" and not inside.contains(i):
                 events.append(_Event(i, 1, i + 1, "open"))
-            elif char == "）" and not _inside(i, anchors):
+            elif char == "）" and not inside.contains(i):
                 events.append(_Event(i, 1, i + 1, "close"))
         events.sort()
         return events
@@ -949,8 +955,32 @@ class _Reader:
         )
 
 
-def _inside(position: int, anchors: Sequence[_Event]) -> bool:
-    return any(a.start <= position < a.end for a in anchors)
+class _Spans:
+    """Spans of a text, asked whether they hold a position or overlap a stretch in
+    logarithmic time (a report's sections may hold thousands of anchors and numbers).
+
+    >>> spans = _Spans([(5, 9), (0, 2)])
+    >>> spans.contains(1), spans.contains(2), spans.overlaps(8, 12), spans.overlaps(2, 5)
+    (True, False, True, False)
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        self.reach: list[int] = []  # the furthest end among the spans up to each one
+        furthest = -1
+        for _, end in ordered:
+            furthest = max(furthest, end)
+            self.reach.append(furthest)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether a span begins before ``end`` and ends after ``start``."""
+        count = bisect.bisect_left(self.starts, end)
+        return count > 0 and self.reach[count - 1] > start
+
+    def contains(self, position: int) -> bool:
+        count = bisect.bisect_right(self.starts, position)
+        return count > 0 and self.reach[count - 1] > position
 
 
 def locate(source: Source, lex: Lexicon, anchors: Anchors) -> Located:

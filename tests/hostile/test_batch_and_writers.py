@@ -366,6 +366,43 @@ def test_diff_over_a_corrupt_previous_file_counts_as_changed(tmp_path, capsys):
     assert zipfile.ZipFile(out / f"{stem}.zh.docx").testzip() is None
 
 
+@pytest.mark.parametrize("depth", [1, 2])
+def test_a_link_below_the_output_folder_never_carries_output_out_of_it(tmp_path, capsys, depth):
+    units = tmp_path / "units"
+    below = units / "north" / "east" if depth == 2 else units / "north"
+    copy(LAKESIDE, below / "unit.yaml")
+    copy(SEED, units / "seed.yaml")
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if depth == 2:
+        (out / "north").mkdir(parents=True)
+        (out / "north" / "east").symlink_to(elsewhere)
+    else:
+        out.mkdir()
+        (out / "north").symlink_to(elsewhere)
+    assert main(["render", str(units), "-o", str(out)]) == 1
+    assert list(elsewhere.iterdir()) == []
+    results = {Path(r["input"]).name: r for r in summary_of(out)["results"]}
+    assert results["unit.yaml"]["status"] == "invalid"
+    assert "is a symbolic link" in results["unit.yaml"]["message"]
+    assert results["seed.yaml"]["status"] == "ok"  # the others are still written
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_diff_never_reads_the_file_a_previous_output_links_to(tmp_path, capsys):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("DO-NOT-PRINT\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / f"{LAKESIDE.stem}.zh.txt").symlink_to(secret)
+    assert main(["render", str(LAKESIDE), "-o", str(out), "--diff"]) == 0
+    captured = capsys.readouterr()
+    assert "DO-NOT-PRINT" not in captured.out + captured.err
+    assert "not a regular file" in captured.err
+    assert secret.read_text(encoding="utf-8") == "DO-NOT-PRINT\n"  # replaced, not written through
+    assert not (out / f"{LAKESIDE.stem}.zh.txt").is_symlink()
+
+
 # -- messages, never tracebacks ----------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ The files are the lakeside example with one line changed.
 
 from __future__ import annotations
 
+import decimal
 import json
 import os
 import re
@@ -24,6 +25,7 @@ from hypothesis import strategies as st
 import narrator
 from narrator.cli import main
 from narrator.datafile import PLAIN_DECIMAL
+from narrator.errors import InputError
 from narrator.figures import (
     AMOUNT_LIMIT_WAN,
     COUNT_LIMIT,
@@ -607,3 +609,115 @@ def test_the_oracle_reads_yaml_as_a_person_would():
     assert _oracle("amount", "'42.18'") == ("accepted", Decimal("42.18"))
     assert _oracle("count", "1.0E+1") == ("accepted", 10)
     assert _oracle("amount", "[")[0] == "broken"
+
+
+# -- the Python API's arguments: a clear InputError, never an AttributeError -----------------
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda r: narrator.load(LAKESIDE, style="zero_rate=decimals"), "style must be a mapping"),
+        (lambda r: narrator.load(LAKESIDE, style=["zero_rate"]), "style must be a mapping"),
+        (lambda r: r.verify(123), "a report to verify is a path or the report's text"),
+        (lambda r: r.verify(None), "a report to verify is a path or the report's text"),
+        (lambda r: r.verify(b"report"), "a report to verify is a path or the report's text"),
+        (lambda r: r.with_figure(None, "1"), "a figure's path is a text"),
+        (lambda r: r.with_figure(["income", "total"], "1"), "a figure's path is a text"),
+        (lambda r: r.write("/proc/narrator/no/such/folder/r.txt"), "cannot be written"),
+    ],
+)
+def test_api_arguments_of_the_wrong_kind_are_input_errors(report, call, message):
+    with pytest.raises(InputError, match=re.escape(message)):
+        call(report)
+
+
+def test_one_phrasebank_folder_given_as_a_text_is_one_layer(tmp_path):
+    layer = tmp_path / "layer"
+    (layer / "zh").mkdir(parents=True)
+    (layer / "zh" / "text.yaml").write_text("public_tables:\n  body: 见附表ABC。\n", "utf-8")
+    for folder in (str(layer), layer):
+        assert "见附表ABC。" in narrator.load(LAKESIDE, phrasebanks=folder).render("zh")
+
+
+# -- many items: the work grows with the file, not with its square ---------------------------
+
+
+def test_a_class_with_tens_of_thousands_of_items_is_checked_promptly(tmp_path, capsys):
+    from tests.hostile.test_templates import finishes
+
+    text = LAKESIDE.read_text(encoding="utf-8")
+    head, marker, rest = text.partition('    - code: "208"           # 社会保障和就业\n')
+    assert marker
+    items = "".join(
+        f'        - {{code: "2080{k % 100:03d}", initial_budget: 0.01, amount: 0.01}}\n'
+        for k in range(30_000)
+    )
+    path = tmp_path / "many.yaml"
+    path.write_text(head + marker + rest.replace("      items:\n", "      items:\n" + items, 1))
+    code = finishes(lambda: main(["check", str(path), "--format", "json"]), 30)
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1  # the items do not add up to the class: found, and promptly
+    assert "items-sum" in {record["code"] for record in out}
+
+
+# -- the caller's decimal context: never narrator's ------------------------------------------
+
+
+def _context(setting: str) -> decimal.Context:
+    context = decimal.Context()
+    if setting.startswith("prec="):
+        context.prec = int(setting.removeprefix("prec="))
+    elif setting == "rounding=floor":
+        context.prec, context.rounding = 5, decimal.ROUND_FLOOR
+    elif setting == "trap inexact":
+        context.traps[decimal.Inexact] = True
+    elif setting == "Emax=3":
+        context.Emax = 3
+    return context
+
+
+@pytest.mark.parametrize(
+    "setting", ["prec=4", "prec=6", "rounding=floor", "trap inexact", "Emax=3"]
+)
+def test_a_callers_decimal_context_changes_nothing(report, setting):
+    expected = (report.render("zh"), report.render("en"), [d.code for d in report.check()])
+    written = report.render("zh")
+    previous = decimal.getcontext()
+    caller = _context(setting)
+    decimal.setcontext(caller)
+    try:
+        again = narrator.load(LAKESIDE)
+        got = (again.render("zh"), again.render("en"), [d.code for d in again.check()])
+        assert got == expected
+        assert again.with_figure("income.other", "42.18").render("zh") == expected[0]
+        assert [f.code for f in again.verify(written)] == [f.code for f in report.verify(written)]
+        assert decimal.getcontext() is caller  # and the caller's is left as it was
+    finally:
+        decimal.setcontext(previous)
+
+
+# -- every problem names its line -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "at"),
+    [
+        (AMOUNT_LINE, "  other: 0x1F", "income.other", "  other: 0x1F"),
+        (AMOUNT_LINE, "  other: yes", "income.other", "  other: yes"),
+        (AMOUNT_LINE, "  other: -0", "income.other", "  other: -0"),
+        (COUNT_LINE, "    groups: 1.5", "three_public.overseas.groups", "    groups: 1.5"),
+        (AMOUNT_LINE, "  othre: 42.18", "income.othre", "  othre: 42.18"),  # unknown field
+        ("    total: 4072.18", "", "income.fiscal.total", "  fiscal:"),  # missing: its mapping
+    ],
+    ids=["hex", "yes", "negative zero", "fraction count", "misspelt", "missing"],
+)
+def test_each_problem_names_the_line_of_its_field(tmp_path, capsys, old, new, field, at):
+    text = _replace(old, new)
+    path = _write(tmp_path, text)
+    err = refused_by_cli(capsys, path, f"  {field}: ")
+    line = next(entry for entry in err.splitlines() if entry.startswith(f"  {field}: "))
+    assert line.endswith(f"(line {_line_of(text, at)})"), line
+    with pytest.raises(FiguresError) as info:
+        narrator.load(path)
+    assert f"(line {_line_of(text, at)})" in str(info.value)

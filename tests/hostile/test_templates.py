@@ -12,6 +12,7 @@ import json
 import os
 import pickle
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -292,6 +293,11 @@ def test_a_template_nested_beyond_what_python_compiles_is_a_message(tmp_path, ca
         ("{{ missing_name }}", "'missing_name' is undefined"),
         ("{{ f.unit.name.zh + 1 }}", "TypeError"),
         ("{{ count(2, 'no_such_noun') }}", "no term 'nouns.no_such_noun'"),
+        # Amounts are formatted when their sentence ends: out of range is refused at once.
+        ("{{ amount(10 ** 50) }}", "an amount must be finite and below"),
+        ("{{ amount(10 ** 12) }}", "an amount must be finite and below"),
+        ("{{ amount_alone(10 ** 50) }}", "an amount must be finite and below"),
+        ("{{ amount(f.income.total ** 90) }}", "an amount must be finite and below"),
     ],
 )
 def test_a_template_failing_while_it_renders_names_file_line_and_key(
@@ -408,3 +414,125 @@ def test_a_duplicate_key_in_a_phrasebank_file_names_both_lines(tmp_path, capsys)
     err = refused(capsys, "render", str(SEED), "--phrasebank", str(overlay))
     assert f"{overlay / 'zh' / 'text.yaml'}: line 3" in err
     assert "duplicate key 'body', first at line 2" in err
+
+
+# -- PO files -------------------------------------------------------------------------------
+
+PO_REFUSED = [
+    ('msgid "x\n', "not a valid PO file"),
+    ('"Plural-Forms: nplurals=2;\\n"\nmsgid ""\nmsgstr ""\n', "not a valid PO file"),
+    (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=nosuch\\n"\n\n'
+        'msgctxt "text:public_tables.body"\nmsgid "x"\nmsgstr "y"\n',
+        "unknown encoding",
+    ),
+    ("\ufffe".encode("utf-16") + b"\xff\xfe", "cannot be read as a PO file"),
+    # A plural entry's msgstr is several texts: written as one, it would be "('a', 'b')".
+    (
+        'msgctxt "terms:nouns.vehicle.one"\nmsgid "辆"\nmsgid_plural "辆"\n'
+        'msgstr[0] "a"\nmsgstr[1] "b"\n',
+        ".po:2: a plural entry",
+    ),
+]
+
+
+@pytest.mark.parametrize(("content", "named"), PO_REFUSED)
+def test_a_malformed_po_file_is_a_message_and_writes_nothing(tmp_path, capsys, content, named):
+    po = tmp_path / "edited.po"
+    po.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    into = tmp_path / "overlay"
+    err = refused(capsys, "phrasebank", "import-po", str(po), "--into", str(into))
+    assert err.startswith(f"narrator: {po}") and named in err
+    assert not into.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_po_fifo_is_refused_without_waiting_for_a_writer(tmp_path, capsys):
+    po = tmp_path / "edited.po"
+    os.mkfifo(po)
+    err = refused(capsys, "phrasebank", "import-po", str(po), "--into", str(tmp_path / "o"))
+    assert "FIFO" in err
+
+
+# -- a layer file that is no regular file: refused, never skipped ------------------------------
+
+LAYER_FILES = [
+    ("zh/text.yaml", "render"),
+    ("en/reasons.yaml", "render"),
+    ("zh/terms.yaml", "render"),
+    ("rules.yaml", "render"),
+    ("catalog.yaml", "render"),
+    ("checks.yaml", "check"),
+]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+@pytest.mark.parametrize(("name", "command"), LAYER_FILES)
+def test_a_layer_file_that_is_no_regular_file_is_refused_not_skipped(
+    tmp_path, capsys, kind, name, command
+):
+    if kind == "fifo" and not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    path = tmp_path / "layer" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.mkdir()
+    err = refused(capsys, command, str(LAKESIDE), "--phrasebank", str(tmp_path / "layer"))
+    assert f"{path}: cannot be read" in err and "not a regular file" in err
+
+
+def test_a_huge_layer_file_is_refused_without_being_read(tmp_path, capsys):
+    import resource
+
+    path = tmp_path / "layer" / "zh" / "text.yaml"
+    path.parent.mkdir(parents=True)
+    with path.open("wb") as stream:
+        stream.truncate(3 * 1024**3)  # sparse: no real bytes are written
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    err = refused(capsys, "render", str(LAKESIDE), "--phrasebank", str(path.parents[1]))
+    assert f"{path}: is too large" in err
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown < 512 * 1024, f"{grown} KiB read for a file that is refused"
+
+
+@pytest.mark.parametrize("same_id", [False, True], ids=["many rules", "one rule many times"])
+def test_a_rule_file_of_thousands_of_rules_is_refused_promptly(tmp_path, capsys, same_id):
+    entries = "".join(
+        f"  - id: r{0 if same_id else i}\n    description: d\n    kinds: [change]\n"
+        f"    when: \"state == 'x{i}' and current > {i}\"\n    reason: new_unit\n"
+        for i in range(5000)
+    )
+    overlay = layer(tmp_path / "layer", {"rules.yaml": "rules:\n" + entries})
+    started = time.monotonic()
+    err = refused(capsys, "render", str(LAKESIDE), "--phrasebank", str(overlay))
+    assert f"{overlay / 'rules.yaml'}: more than 1000 rules" in err
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("table", ["reasons", "text"])
+def test_a_layer_file_of_thousands_of_templates_is_refused_promptly(tmp_path, capsys, table):
+    entries = "".join(
+        f'r{i}: "原因{{{{ year }}}}{i}{{% if year > {i} %}}a{{% endif %}}"\n' for i in range(6000)
+    )
+    overlay = layer(tmp_path / "layer", {f"zh/{table}.yaml": entries})
+    path = overlay / "zh" / f"{table}.yaml"
+    started = time.monotonic()
+    err = refused(capsys, "render", str(LAKESIDE), "--phrasebank", str(overlay))
+    assert f"{path}:1: {table}: 6,000 entries, more than the 2,000" in err
+    assert time.monotonic() - started < 10
+    problems = [p for p in check(None, [overlay]) if p.file == str(path)]
+    assert any("more than the 2,000" in p.message for p in problems)
+
+
+def test_a_profile_outline_of_thousands_of_entries_is_refused_promptly(tmp_path, capsys):
+    entries = "".join(
+        f'  - {{paragraph: public_tables.body, when: "f.unit.year > {i}"}}\n' for i in range(5000)
+    )
+    profile = "extends: zhejiang-2019\nlayers: [..]\noutline:\n" + entries
+    overlay = layer(tmp_path / "layer", {"profiles/big.yaml": profile})
+    started = time.monotonic()
+    err = refused(capsys, "render", str(LAKESIDE), "--phrasebank", str(overlay), "--profile", "big")
+    assert f"{overlay / 'profiles' / 'big.yaml'}: an outline of 5,000 entries" in err
+    assert time.monotonic() - started < 10
