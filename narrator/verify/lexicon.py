@@ -242,6 +242,28 @@ def _compile(source: Any, where: str) -> re.Pattern[str]:
         raise PhrasebankError(f"{where}: not a regular expression: {exc}") from exc
 
 
+def _with_names(
+    template: str, slot: str, group: str, names: Sequence[str], where: str
+) -> re.Pattern[str] | None:
+    """``template`` with ``slot`` filled by these names as literal alternatives (the longest
+    first; in the named ``group`` if given), or None without names. The template is held to
+    the pattern rules with two names that begin alike in the slot; the names themselves are
+    escaped text, so a unit with hundreds of lines makes a long pattern but no riskier one."""
+    if not names:
+        return None
+
+    def fill(alternatives: str) -> str:
+        return template.replace(slot, f"(?P<{group}>{alternatives})" if group else alternatives)
+
+    _compile(fill("名称|名称甲"), where)  # names may begin alike: never inside a repetition
+    ordered = sorted(set(names), key=len, reverse=True)
+    filled = "|".join(re.escape(name) for name in ordered)
+    try:
+        return re.compile(fill(filled))
+    except re.error as exc:
+        raise PhrasebankError(f"{where}: not a regular expression: {exc}") from exc
+
+
 class Lexicon:
     """The compiled patterns of ``zh/verify.yaml``."""
 
@@ -295,6 +317,9 @@ class Lexicon:
             self.code = rx("lines.code", lines["code"])
             self.point_template = str(lines["point"]) if lines.get("point") else None
             self.project_template = str(data["project"])
+            # The name-filled templates are held to the pattern rules now, not at first use.
+            self.class_pattern(["名称"]), self.point_pattern(["名称"])
+            self.projects_pattern(["名称"])
             self.roles = {str(k): rx(f"roles.{k}", v) for k, v in data["roles"].items()}
             self.relations = {str(k): rx(f"relations.{k}", v) for k, v in data["relations"].items()}
             self.skip = {str(k): rx(f"skip.{k}", v) for k, v in data["skip"].items()}
@@ -339,37 +364,20 @@ class Lexicon:
 
     def class_pattern(self, names: Sequence[str]) -> re.Pattern[str] | None:
         """The 类 pattern for these names (longest first), or None without names."""
-        if not names:
-            return None
-        alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
-        return _compile(
-            self.class_template.replace("{names}", alternatives), f"{self.origin}: lines.class"
-        )
+        return _with_names(self.class_template, "{names}", "", names, f"{self.origin}: lines.class")
 
     def point_pattern(self, names: Sequence[str]) -> re.Pattern[str] | None:
         """The pattern of a listing's point named by a line's name alone, or None."""
-        if not names or self.point_template is None:
+        if self.point_template is None:
             return None
-        alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
-        return _compile(
-            self.point_template.replace("{names}", alternatives), f"{self.origin}: lines.point"
-        )
+        return _with_names(self.point_template, "{names}", "", names, f"{self.origin}: lines.point")
 
     def projects_pattern(self, names: Sequence[str]) -> re.Pattern[str] | None:
         """One pattern for all these projects (the name matched is the group ``project``):
         a pattern per project would read a report's text once for each of thousands."""
-        if not names:
-            return None
-        where = f"{self.origin}: project"
-        _compile(self.project_template.replace("{name}", "(?P<project>名称)"), where)  # checked
-        ordered = sorted(set(names), key=len, reverse=True)  # the longest name first
-        alternatives = "|".join(re.escape(name) for name in ordered)  # literal texts only
-        try:
-            return re.compile(
-                self.project_template.replace("{name}", f"(?P<project>{alternatives})")
-            )
-        except re.error as exc:
-            raise PhrasebankError(f"{where}: not a regular expression: {exc}") from exc
+        return _with_names(
+            self.project_template, "{name}", "project", names, f"{self.origin}: project"
+        )
 
     def section_of(self, title: str) -> str | None:
         """The section a heading's (normalised) title names, or None."""

@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 
+from narrator import load
 from narrator.cli import main
 from narrator.verify.reading import MAX_FILE_BYTES
 from tests.conftest import LAKESIDE
@@ -320,3 +321,46 @@ def test_a_text_longer_than_any_report_is_refused_before_it_is_verified(tmp_path
     code = finishes(lambda: main(["verify", str(report), "--figures", str(LAKESIDE)]), 10)
     err = capsys.readouterr().err
     assert code == 2 and "holds more text than a report" in err
+
+
+# -- name-filled patterns: as long as the figures' lines, never riskier ------------------------
+
+
+def test_a_unit_with_hundreds_of_named_lines_is_verified_not_refused():
+    from narrator.verify.lexicon import MAX_PATTERN, Lexicon
+    from narrator.verify.lexicon import lexicon as lexicon_of
+
+    lex = lexicon_of(load(LAKESIDE).bank)
+    names = [f"第{i}类专项业务经费补助支出" for i in range(400)]
+    assert len("|".join(names)) > MAX_PATTERN  # longer than any pattern a layer may write
+    name = "第399类专项业务经费补助支出"
+    for pattern, text in (
+        (lex.class_pattern(names), f"{name}（类）120.00万元"),
+        (lex.point_pattern(names), f"（3）{name}。主要用于"),
+        (lex.projects_pattern(names), f"“{name}”项目"),
+    ):
+        assert pattern is not None
+        found = pattern.search(text)
+        assert found is not None and name in found.group(0)
+    assert isinstance(lex, Lexicon)
+
+
+@pytest.mark.parametrize(
+    ("key", "template"),
+    [
+        ("lines.point", "(?:{names}[、，])+"),
+        ("lines.class", "((?P<name>{names})(（类）)?)*"),
+    ],
+)
+def test_a_layer_template_repeating_its_names_is_refused(tmp_path, capsys, key, template):
+    layer = tmp_path / "layer" / "zh"
+    layer.mkdir(parents=True)
+    field = key.split(".")[1]
+    (layer / "verify.yaml").write_text(f"lines:\n  {field}: '{template}'\n", encoding="utf-8")
+    report = tmp_path / "report.txt"
+    report.write_text(load(LAKESIDE).render("zh"), encoding="utf-8")
+    argv = ["verify", str(report), "--figures", str(LAKESIDE), "--phrasebank", str(layer.parent)]
+    code = finishes(lambda: main(argv))
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert f"verify.yaml: {key}" in err and "alternatives that may begin alike" in err
