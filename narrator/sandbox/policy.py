@@ -331,9 +331,19 @@ def text(value: Any) -> str:
     """
     if type(value) is str:
         return value
-    if isinstance(value, _CONTAINERS) and _least_size(value, {}) > MAX_TEXT:
-        raise SecurityError(f"a text longer than {MAX_TEXT} characters is refused")
+    if isinstance(value, _CONTAINERS):
+        if _least_size(value, {}) > MAX_TEXT:
+            raise SecurityError(f"a text longer than {MAX_TEXT} characters is refused")
+    elif callable(value) and not isinstance(value, Undefined):  # Undefined says its own name
+        _refuse_callable(value)
     return str(value)
+
+
+def _refuse_callable(value: Any) -> None:
+    # A helper's or a class's text is Python's description of it, with a memory address:
+    # text no report should carry, different in every run.
+    name = getattr(value, "__name__", type(value).__name__)
+    raise SecurityError(f"prints {name!r}, which has no text of its own; print a value")
 
 
 _CONTAINERS = (list, tuple, set, frozenset, dict, types.MappingProxyType)
@@ -354,6 +364,8 @@ def _least_size(value: Any, sizes: dict[int, int]) -> int:
         return total
     found = sizes.get(id(value))
     if found is None:
+        if callable(value) and not isinstance(value, Undefined):
+            _refuse_callable(value)
         found = sizes[id(value)] = len(repr(value))
     return found
 
@@ -363,7 +375,7 @@ def bounded_join(parts: Iterable[Any], separator: str = "") -> str:
     pieces: list[str] = []
     size = 0
     for part in parts:
-        piece = str(part)
+        piece = part if type(part) is str else text(part)
         size += len(piece) + len(separator)
         if size > MAX_TEXT + len(separator):
             raise SecurityError(f"a text longer than {MAX_TEXT} characters is refused")

@@ -309,6 +309,35 @@ def test_a_template_failing_while_it_renders_names_file_line_and_key(
     assert named in err
 
 
+@pytest.mark.parametrize("mode", ["compiled", "reference"])
+@pytest.mark.parametrize(
+    ("template", "named"),
+    [
+        ("{{ amount }}", "'amount'"),
+        ("{{ [amount, 1] }}", "'amount'"),
+        ("{{ {'a': pct} }}", "'pct'"),
+        ("{{ [amount]|join }}", "'amount'"),
+        ("{{ amount ~ '' }}", "'amount'"),
+        ("{% set t %}{{ count }}{% endset %}{{ t }}", "'count'"),
+        ("{% for x in [1] %}{{ loop }}{% endfor %}", "'LoopContext'"),
+    ],
+)
+def test_a_template_printing_a_helper_itself_is_refused(tmp_path, capsys, mode, template, named):
+    # Python's text for a function carries a memory address: output no report may carry,
+    # different in every run.
+    from narrator.sandbox import phrase
+
+    old = phrase.use(mode)
+    try:
+        overlay = text_layer(tmp_path / "layer", template)
+        err = refused(capsys, "render", str(SEED), "--phrasebank", str(overlay))
+    finally:
+        phrase.use(old)
+    assert f"{overlay / 'zh' / 'text.yaml'}:2: zh text 'public_tables.body': " in err
+    assert f"prints {named}, which has no text of its own" in err
+    assert " at 0x" not in err
+
+
 @pytest.mark.parametrize(
     ("files", "named"),
     [
