@@ -200,6 +200,8 @@ def _phrasebank(args: argparse.Namespace) -> int:
     )
     for context in result.changed:
         print(f"changed {context}")
+    for where in result.unknown:
+        print(f"narrator: {args.file}: {where}: no such entry here; not imported", file=sys.stderr)
     print(
         f"narrator: {len(result.changed)} changed, {len(result.stamped)} stamped, "
         f"written to {args.into}",

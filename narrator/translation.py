@@ -632,6 +632,9 @@ class Imported:
     changed: tuple[str, ...]
     stamped: tuple[str, ...]
     files: tuple[Path, ...]
+    #: Translated entries whose context no table of the phrasebank has (a message from
+    #: another profile or an older export), each as "line N: context": not imported.
+    unknown: tuple[str, ...] = ()
 
 
 def import_po(
@@ -644,11 +647,12 @@ def import_po(
 ) -> Imported:
     """Write the catalog's edits as an overlay layer ``into`` (only what differs).
 
-    A fuzzy or empty msgstr is not imported. An edited msgstr goes into
-    ``into/en/<table>.yaml``; it, and an unedited one the translator confirmed (no
-    longer fuzzy), are stamped with the fingerprint of their msgid. A msgstr the policy
-    refuses (as rendering would refuse it from the overlay) stops the import before
-    anything is written, naming ``source`` and its line.
+    A fuzzy or empty msgstr is not imported, nor one whose context the phrasebank does not
+    have (listed in ``unknown``, so a translator's work is never dropped unseen). An edited
+    msgstr goes into ``into/en/<table>.yaml``; it, and an unedited one the translator
+    confirmed (no longer fuzzy), are stamped with the fingerprint of their msgid. A msgstr
+    the policy refuses (as rendering would refuse it from the overlay) stops the import
+    before anything is written, naming ``source`` and its line.
     """
     target = Path(into)
     if profile is None and catalog.version in available_names(extra):
@@ -657,15 +661,17 @@ def import_po(
     en, stamps = stack.entries["en"], stack.stamps()
     changed: dict[str, str] = {}
     stamped: dict[str, str] = {}
+    unknown: list[str] = []
     for message in catalog:
         if not message.id or not message.context or message.fuzzy or not message.string:
             continue
         context, text = str(message.context), str(message.string)
         table = context.partition(":")[0]
-        if table not in TABLES:
-            continue
-        current = en.get(context)
-        if current is None and stack.parity_key(context) not in stack.entries["zh"]:
+        current = en.get(context) if table in TABLES else None
+        if current is None and (
+            table not in TABLES or stack.parity_key(context) not in stack.entries["zh"]
+        ):
+            unknown.append(f"line {message.lineno}: {context}" if message.lineno else context)
             continue
         mark = fingerprint(str(message.id))
         if current is None or current.value != text:
@@ -683,7 +689,7 @@ def import_po(
         stamps_now = {**read_sources(target), **stamped}
         write_sources(sources_path(target), stamps_now)
         files.append(sources_path(target))
-    return Imported(tuple(sorted(changed)), tuple(sorted(stamped)), tuple(files))
+    return Imported(tuple(sorted(changed)), tuple(sorted(stamped)), tuple(files), tuple(unknown))
 
 
 def _msgstr_problem(table: str, text: str) -> str:

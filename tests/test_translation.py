@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -201,6 +202,20 @@ def test_one_edited_msgstr_becomes_an_overlay_that_changes_only_that_phrase(tmp_
     assert main(["render", str(LAKESIDE), "--lang", "en", "--phrasebank", str(overlay)]) == 0
     assert "See the tables published with this report." in capsys.readouterr().out
     assert load(LAKESIDE, phrasebanks=[overlay]).render("zh") == load(LAKESIDE).render("zh")
+
+
+def test_a_translated_entry_the_phrasebank_lacks_is_named_not_dropped_unseen(tmp_path, capsys):
+    def edit(catalog):
+        catalog.add("旧的句子。", "An old sentence.", context="text:no_such.key")
+        catalog.add("另一表。", "Another table.", context="nosuchtable:key")
+
+    po = po_round(tmp_path, edit)
+    overlay = tmp_path / "overlay"
+    assert main(["phrasebank", "import-po", str(po), "--into", str(overlay)]) == 0
+    err = capsys.readouterr().err
+    for context in ("text:no_such.key", "nosuchtable:key"):
+        assert re.search(rf"{re.escape(str(po))}: line \d+: {context}: no such entry here", err)
+    assert list(overlay.rglob("*.yaml")) == []
 
 
 def test_edited_multiline_templates_and_plural_terms_import_cleanly(tmp_path):
