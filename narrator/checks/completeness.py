@@ -11,6 +11,10 @@ Codes
     ``budget-unused``                 (warning) a budget the figures give that no printed
                                       sentence states or compares with (全年预算 under
                                       ``budget_basis: initial``)
+    ``field-unused``                  (warning) a field the figures give that the profile
+                                      prints neither itself nor anything computed from
+                                      (``printed_by`` in ``checks.yaml`` says which outline
+                                      entries use it)
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from pydantic import BaseModel
 from narrator.checks.core import CheckContext, Diagnostic, amount_text, check
 from narrator.derive import Change
 from narrator.figures import Text
+from narrator.outline import printed
+from narrator.phrasebank import PhrasebankError
 
 
 @check({"reason-missing": "warning"})
@@ -198,3 +204,51 @@ def _performance_missing(ctx: CheckContext) -> Iterator[Diagnostic]:
     ):
         return
     yield ctx.diagnostic("performance-missing", ("performance_management",), {})
+
+
+@check({"field-unused": "warning"})
+def _unused_fields(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """A field given that none of the outline entries declared to print it prints.
+
+    One mechanism for every such field: the check data's ``printed_by`` maps a field to the
+    paragraphs or sentences that use it, and the outline says, without rendering, which of
+    them this report prints.
+    """
+    declared = ctx.data.get("printed_by") or {}
+    if not isinstance(declared, Mapping):
+        raise PhrasebankError("checks.yaml: printed_by must map figures fields to entries")
+    shown = None
+    for field, entries in declared.items():
+        if not isinstance(entries, list | tuple):
+            raise PhrasebankError(f"checks.yaml: printed_by: {field}: expected a list of entries")
+        if not _given(ctx.figures, str(field).split(".")):
+            continue
+        if shown is None:  # the outline, evaluated only when some field is given
+            done = printed(ctx.bank, ctx.facts)
+            shown = done.sentences | done.paragraphs
+        if not any(str(entry) in shown for entry in entries):
+            yield ctx.diagnostic(
+                "field-unused",
+                (str(field),),
+                {"field": str(field), "profile": ctx.bank.profile.name},
+            )
+
+
+def _given(node: Any, parts: list[str]) -> bool:
+    """Whether the field at ``parts`` holds anything: not None, empty, zero or false (in any
+    item of a list, and in any field of a model)."""
+    if isinstance(node, tuple):
+        return any(_given(item, parts) for item in node)
+    if parts:
+        if isinstance(node, BaseModel):
+            return _given(getattr(node, parts[0], None), parts[1:])
+        if isinstance(node, Mapping):
+            return _given(node.get(parts[0]), parts[1:])
+        return False
+    if isinstance(node, Text):
+        return True
+    if isinstance(node, BaseModel):
+        return any(_given(getattr(node, name), []) for name in type(node).model_fields)
+    if isinstance(node, Mapping):
+        return any(_given(value, []) for value in node.values())
+    return bool(node)

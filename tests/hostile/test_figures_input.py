@@ -401,7 +401,7 @@ def test_raw_control_characters_and_unsafe_keys_are_refused_naming_the_line(tmp_
     raw = _replace("    zh: 临湖县水利局", "    zh: 临湖县\x07水利局")
     refused_by_cli(capsys, _write(tmp_path, raw), "line 23", "characters are not allowed")
     key = _replace("  totals.change:", "  totals\u202e.change:")
-    refused_by_cli(capsys, _write(tmp_path, key), "line 399", "contains U+202E")
+    refused_by_cli(capsys, _write(tmp_path, key), "line 398", "contains U+202E")
 
 
 # -- the API: mappings -----------------------------------------------------------------
