@@ -251,7 +251,7 @@ class NumberFormatter:
         self._percents: dict[tuple[Decimal | int, bool], str] = {}
         self._spelled: dict[int, str] = {}
         self._plurals: dict[int, str] = {}
-        self._counts: dict[tuple[int, str], str] = {}
+        self._counts: dict[tuple[int, str, bool], str] = {}
         self._groups: dict[tuple[bool | Decimal | int, ...], tuple[str, ...]] = {}
         try:
             self.locale = _locale(str(style["locale"]))
@@ -444,8 +444,25 @@ class NumberFormatter:
             found = self._spelled[number] = self._words(number)
         return found
 
-    def count(self, number: int, noun: Mapping[str, str] | str) -> str:
-        """``number`` with its noun in the right plural form (CLDR plural rules; memoised)."""
+    def counts(self, items: Sequence[tuple[int, Mapping[str, str] | str]]) -> list[str]:
+        """The counts of one sentence: in words only if every one of them may be (a sentence
+        that counts 21 of one thing gives all its counts in figures: "3 projects at the first
+        level and 21 at the second", never "three … 21").
+
+        >>> yuan = {"scale": "10000", "pattern": "#,##0", "template": "RMB {value}"}
+        >>> en = NumberFormatter({"locale": "en", "words": {"up_to": 9}, "count": "{n} {noun}",
+        ...     "amount": {"default": "yuan", "formats": {"yuan": yuan}}})
+        >>> en.counts([(1, {"one": "vehicle", "other": "vehicles"}), (6, "person-visits")])
+        ['one vehicle', 'six person-visits']
+        >>> en.counts([(3, "projects"), (21, "projects")])
+        ['3 projects', '21 projects']
+        """
+        words = all(number <= self._words_up_to for number, _ in items)
+        return [self.count(number, noun, words=words) for number, noun in items]
+
+    def count(self, number: int, noun: Mapping[str, str] | str, *, words: bool = True) -> str:
+        """``number`` with its noun in the right plural form (CLDR plural rules; memoised);
+        in words up to the style's ``words.up_to`` unless ``words`` is false."""
         forms = {"other": noun} if isinstance(noun, str) else noun
         plural = self._plurals.get(number)
         if plural is None:
@@ -453,12 +470,13 @@ class NumberFormatter:
                 self._plurals.clear()
             plural = self._plurals[number] = str(self.locale.plural_form(number))
         form = forms.get(plural) or forms["other"]
-        key = (number, form)
+        key = (number, form, words)
         found = self._counts.get(key)
         if found is None:
             if len(self._counts) >= AMOUNT_CACHE_SIZE:
                 self._counts.clear()
-            shown = self.words(number) if 0 < number <= self._words_up_to else str(number)
+            in_words = words and 0 < number <= self._words_up_to
+            shown = self.words(number) if in_words else str(number)
             found = self._counts[key] = safe_format(
                 self._count_template, n=shown, noun=form
             ).strip()

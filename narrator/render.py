@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from types import FunctionType, MethodType
-from typing import Any
+from typing import Any, NamedTuple
 
 from narrator.decisions import Facts, Line, Sentence
 from narrator.derive import Change, Completion
@@ -153,6 +153,13 @@ _CHANGE_OPTIONS: Mapping[str, str] = {
 }
 
 
+class _Count(NamedTuple):
+    """A count held until its sentence is complete (:meth:`Renderer.count`)."""
+
+    number: int
+    noun: Mapping[str, str] | str
+
+
 def _amount_value(value: object) -> Decimal:
     """An amount a template hands ``amount()``, checked while the template still runs:
     formatting is deferred to the end of the sentence, where a failure could no longer
@@ -187,8 +194,9 @@ class Renderer:
         #: every language prints the reasons of the same sentences (tests/test_outline.py).
         self.reasoned: set[str] = set()
         self._tidy = bool(self.lang.style.get("tidy_spaces"))
-        #: Amounts printed and not yet formatted: a sentence's amounts share one style.
-        self._held: list[Decimal] = []
+        #: Amounts and counts printed and not yet formatted: a sentence's amounts share one
+        #: style, and its counts are all words or all figures.
+        self._held: list[Decimal | _Count] = []
         breaks = self.lang.style.get("sentence_breaks", ())
         self._breaks: tuple[str, ...] = tuple(str(b) for b in breaks if str(b))
         #: The level of the last heading rendered: ``numbered`` numbers the level below it.
@@ -290,7 +298,7 @@ class Renderer:
         return self._release_all([text], [False])[0]
 
     def _release_all(self, texts: Sequence[str], continued: Sequence[bool]) -> list[str]:
-        """Format the held amounts of consecutive blocks, sentence by sentence.
+        """Format the held amounts and counts of consecutive blocks, sentence by sentence.
 
         A sentence ends at one of the style's ``sentence_breaks`` and at the end of a block,
         unless ``continued`` says the block's sentence goes on in the next one (a list
@@ -315,9 +323,11 @@ class Renderer:
             indexes = [int(split[block][i]) for block, i in group]
             if not group or any(index >= len(self._held) for index in indexes):
                 continue  # a mark no amount made (a template copied one): dropped below
-            shown = self.numbers.amounts([self._held[index] for index in indexes])
-            for (block, i), text in zip(group, shown, strict=True):
-                split[block][i] = text
+            values = [self._held[index] for index in indexes]
+            amounts = iter(self.numbers.amounts([v for v in values if not isinstance(v, _Count)]))
+            counts = iter(self.numbers.counts([v for v in values if isinstance(v, _Count)]))
+            for (block, i), value in zip(group, values, strict=True):
+                split[block][i] = next(counts if isinstance(value, _Count) else amounts)
         released = []
         for parts in split:
             text = "".join(parts) if len(parts) > 1 else parts[0]
@@ -462,7 +472,10 @@ class Renderer:
         return self.numbers.percent(value)
 
     def count(self, number: int, noun: str) -> str:
-        return self.numbers.count(number, self.lang.term(f"nouns.{noun}"))
+        """A count with its noun, formatted when its sentence is complete: the counts of one
+        sentence are all in words or all in figures (:meth:`NumberFormatter.counts`)."""
+        self._held.append(_Count(number, self.lang.term(f"nouns.{noun}")))
+        return f"{_HOLD_MARKS[0]}{len(self._held) - 1}{_HOLD_MARKS[1]}"
 
     def tr(self, text: Text | str | None, label: str = "") -> str:
         """Free text in this language, or a visible marker when it is missing."""

@@ -29,7 +29,7 @@ STYLE_OPTIONS: Mapping[str, tuple[str, ...]] = {
     "list_zero_lines": ("no", "yes"),
     "zh_money": ("wan", "wan_grouped", "yuan"),
     "en_money": ("auto", "million", "yuan"),
-    "count_words": ("never", "small", "always"),
+    "count_words": ("small", "never", "always"),
 }
 
 

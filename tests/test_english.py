@@ -118,9 +118,29 @@ def test_the_amounts_of_one_sentence_share_one_scale_and_one_precision(seed_repo
 
 def test_plurals_follow_the_count(lakeside_report):
     text = lakeside_report.render(lang="en")
-    assert re.search(r"\b1 vehicle\b", text)
-    assert re.search(r"\b5 vehicles\b", text)
-    assert "1 vehicles" not in text
+    assert re.search(r"\bone vehicle\b", text)
+    assert re.search(r"\bfive vehicles\b", text)
+    assert "one vehicles" not in text and "1 vehicles" not in text
+
+
+def test_small_counts_are_words_unless_their_sentence_counts_ten_or_more(lakeside_report):
+    # The house style: one to nine in words; a sentence that counts 10 or more of anything
+    # gives all its counts in figures, never "three … 21".
+    sentences = re.split(r"(?<=[.:;])\s+", lakeside_report.render(lang="en"))
+    mixed = [
+        s
+        for s in sentences
+        if re.search(
+            r"\b(one|two|three|four|five|six|seven|eight|nine) (projects?|vehicles?|delegations?|receptions?|person-)",
+            s,
+        )
+        and re.search(r"\b\d{2,} (projects?|vehicles?|receptions?|person-)", s)
+    ]
+    assert mixed == []
+    assert any("3 projects at the first level and 21 projects" in s for s in sentences)
+    assert any("one delegation" in s and "three person-trips" in s for s in sentences)
+    never = Report(lakeside_report.figures, style={"count_words": "never"}).render(lang="en")
+    assert re.search(r"\b1 delegation\b", never)
 
 
 def test_counts_in_words_when_the_style_asks(seed_data):

@@ -102,6 +102,11 @@ BRITISH = re.compile(
     re.IGNORECASE,
 )
 AMOUNT = re.compile(r"RMB (\d[\d,]*(?:\.(\d+))?)( million)?")
+#: A count as the wording writes it (its nouns are those of en/terms.yaml): "three
+#: delegations", "21 projects". One sentence's counts are all words or all figures.
+_NOUNS = r"(?:projects?|delegations?|person-trips?|person-visits?|receptions?|vehicles?|units?|problems?)"
+WORD_COUNT = re.compile(rf"\b(?:one|two|three|four|five|six|seven|eight|nine) {_NOUNS}\b")
+FIGURE_COUNT = re.compile(rf"(?<![\d.,])([1-9]\d*) (?:[a-z-]+ )?{_NOUNS}\b")
 #: An amount or a count (not a year): what a list introduced by "as follows:" must show.
 SOMETHING = re.compile(r"RMB \d|(?<![\d.,])(?!(19|20)\d\d\b)\d+ [a-z]")
 #: Paragraphs of the unit's own text (duties, organisation, project summaries): the lint
@@ -149,6 +154,11 @@ def lint_text(text: str) -> list[str]:
         places = {len(decimals) for _, decimals, million in amounts if million}
         if len(places) > 1:
             found.append(f"amounts of one sentence with different decimals: {sentence[:160]!r}")
+        figures = [int(n) for n in FIGURE_COUNT.findall(sentence)]
+        if WORD_COUNT.search(sentence) and any(n >= 10 for n in figures):
+            found.append(f"counts in words beside counts in figures: {sentence[:160]!r}")
+        elif figures and max(figures) < 10 and not WORD_COUNT.search(sentence):
+            found.append(f"a count under ten in figures: {sentence[:160]!r}")
     return found
 
 
@@ -271,7 +281,14 @@ def test_the_lint_catches_a_verb_that_disagrees_with_its_count():
         "There were no remittances to higher-level authorities or business operation expenditure."
     )
     assert lint_text("There were no business operation expenditure.")
-    assert not lint_text("of which 2 receptions with 6 person-visits were for foreign guests.")
+    assert not lint_text("of which two receptions with six person-visits were for foreign guests.")
+
+
+def test_the_lint_catches_counts_written_two_ways():
+    """Under ten in words; a sentence that counts ten or more gives every count in figures."""
+    assert lint_text("The unit held 5 vehicles.")
+    assert lint_text("covering three projects at the first level and 21 projects at the second.")
+    assert not lint_text("covering 3 projects at the first level and 21 projects at the second.")
 
 
 def test_the_lint_catches_a_fall_to_nothing_as_a_rate():
