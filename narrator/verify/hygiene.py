@@ -13,7 +13,7 @@ from decimal import Decimal
 from narrator.phrasebank import Phrasebank
 from narrator.verify.findings import CODES, Finding
 from narrator.verify.lexicon import Lexicon, Normal, normalise
-from narrator.verify.locating import STOPS, Located, Section
+from narrator.verify.locating import Located, Section, sentence_bounds
 
 #: A report "writes 万元" when at least this many amounts are in 万元 …
 WAN_AT_LEAST = 10
@@ -22,16 +22,8 @@ YUAN_AT_MOST = Decimal("0.1")
 
 
 def _sentence(normal: Normal, start: int, end: int) -> str:
-    text = normal.text
-    left = start
-    while left > 0 and text[left - 1] not in STOPS:
-        left -= 1
-    right = end
-    while right < len(text) and text[right] not in STOPS:
-        right += 1
-    if right < len(text) and text[right] != "\n":
-        right += 1
-    return text[left:right]
+    left, right = sentence_bounds(normal.text, start, end)
+    return normal.text[left:right]
 
 
 class Hygiene:

@@ -65,6 +65,18 @@ class Title:
 STOPS = "。！？\n"
 
 
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the written sentence around ``text[start:end]``: from the last stop
+    before it to its own stop (kept, unless the sentence ends at a line break)."""
+    while start > 0 and text[start - 1] not in STOPS:
+        start -= 1
+    while end < len(text) and text[end] not in STOPS:
+        end += 1
+    if end < len(text) and text[end] != "\n":
+        end += 1
+    return start, end
+
+
 def _lines(text: str) -> Iterator[tuple[int, str]]:
     offset = 0
     for line in text.split("\n"):
@@ -785,16 +797,8 @@ class _Reader:
         )
 
     def _sentence(self, position: int) -> tuple[str, tuple[int, int]]:
-        text = self.text
-        start = position
-        while start > 0 and text[start - 1] not in STOPS:
-            start -= 1
-        end = position
-        while end < len(text) and text[end] not in STOPS:
-            end += 1
-        if end < len(text) and text[end] != "\n":
-            end += 1
-        return text[start:end], self.section.body.origin(start, end)
+        start, end = sentence_bounds(self.text, position, position)
+        return self.text[start:end], self.section.body.origin(start, end)
 
     def _claim(
         self,
